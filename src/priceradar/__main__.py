@@ -1,0 +1,3 @@
+from priceradar.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Database adapter: schema, engine, migrations and the set-based queries of the hot paths."""

@@ -1,0 +1,146 @@
+"""Set-based queries on products and price history. Callers own the transaction.
+
+Every function takes a Connection inside a transaction the caller opened ("services never
+commit"): a Celery task or a CLI command decides when work is durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Connection, Table, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from priceradar.adapters.db.models import PriceHistory, Product
+from priceradar.domain.check import HistoryRow, ProductState, ProductUpdate
+
+products = cast(Table, Product.__table__)
+history = cast(Table, PriceHistory.__table__)
+
+# Rows per INSERT statement when importing: SQLite allows 32766 bound parameters per
+# statement and an insert row binds 6, so 2000 rows stay well inside it.
+INSERT_CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class NewProduct:
+    url: str  # canonical
+    domain: str
+    check_interval_s: int | None = None
+    check_priority: int = 0
+    priority_band: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What the fetch step needs to know about a product."""
+
+    id: int
+    url: str
+    domain: str
+
+
+def insert_products(conn: Connection, rows: Sequence[NewProduct], now: datetime) -> int:
+    """Insert new products (due at once); existing URLs are left alone. Returns rows inserted."""
+    if not rows:
+        return 0
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    inserted = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = [
+            {**asdict(row), "next_check_at": now, "created_at": now, "updated_at": now}
+            for row in rows[start : start + INSERT_CHUNK]
+        ]
+        stmt = dialect_insert(products).on_conflict_do_nothing(index_elements=["url"])
+        inserted += conn.execute(stmt, chunk).rowcount or 0
+    return inserted
+
+
+def load_targets(conn: Connection, ids: Iterable[int]) -> list[Target]:
+    """Active products among `ids`; missing or deactivated ids are skipped (idempotent tasks)."""
+    stmt = (
+        select(products.c.id, products.c.url, products.c.domain)
+        .where(products.c.id.in_(list(ids)), products.c.status == "active")
+        .order_by(products.c.id)
+    )
+    return [Target(r.id, r.url, r.domain) for r in conn.execute(stmt)]
+
+
+def lock_states(conn: Connection, ids: Iterable[int]) -> dict[int, ProductState]:
+    """Read the rows a batch will update, locked in id order (no deadlocks between batches)."""
+    c = products.c
+    stmt = (
+        select(
+            c.id,
+            c.price,
+            c.currency,
+            c.in_stock,
+            c.status,
+            c.check_priority,
+            c.check_interval_s,
+            c.last_checked_at,
+            c.last_history_at,
+            c.check_count,
+            c.failure_count,
+            c.consecutive_failures,
+            c.consecutive_not_found,
+        )
+        .where(c.id.in_(list(ids)))
+        .order_by(c.id)
+        .with_for_update()
+    )
+    return {r.id: ProductState(**r._asdict()) for r in conn.execute(stmt)}
+
+
+_UPDATE = (
+    update(products)
+    .where(products.c.id == bindparam("b_id"))
+    .values(
+        price=bindparam("price"),
+        currency=bindparam("currency"),
+        in_stock=bindparam("in_stock"),
+        # A failed check brings no title or image: keep the ones we have.
+        title=func.coalesce(bindparam("title"), products.c.title),
+        image_url=func.coalesce(bindparam("image_url"), products.c.image_url),
+        status=bindparam("status"),
+        last_outcome=bindparam("last_outcome"),
+        last_error=bindparam("last_error"),
+        http_status=bindparam("http_status"),
+        last_checked_at=bindparam("last_checked_at"),
+        next_check_at=bindparam("next_check_at"),
+        lease_until=None,
+        last_history_at=bindparam("last_history_at"),
+        check_count=bindparam("check_count"),
+        failure_count=bindparam("failure_count"),
+        consecutive_failures=bindparam("consecutive_failures"),
+        consecutive_not_found=bindparam("consecutive_not_found"),
+        updated_at=bindparam("last_checked_at"),
+    )
+)
+
+
+def apply_updates(conn: Connection, updates: Sequence[ProductUpdate]) -> None:
+    """One executemany (pipelined by psycopg) for the whole batch."""
+    if not updates:
+        return
+    params = []
+    for u in updates:
+        row = asdict(u)
+        row["b_id"] = row.pop("id")
+        params.append(row)
+    conn.execute(_UPDATE, params)
+
+
+def insert_history(conn: Connection, rows: Sequence[HistoryRow]) -> None:
+    if rows:
+        conn.execute(history.insert(), [asdict(r) for r in rows])
+
+
+def status_counts(conn: Connection) -> dict[str, int]:
+    """Products by last outcome ("never" for unchecked) in one grouped query."""
+    outcome = func.coalesce(products.c.last_outcome, "never")
+    rows = conn.execute(select(outcome, func.count()).group_by(outcome))
+    return {str(k): int(v) for k, v in rows}

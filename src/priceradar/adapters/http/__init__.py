@@ -1,0 +1,1 @@
+"""HTTP adapter: the page fetcher and its SSRF guard."""

@@ -1,0 +1,198 @@
+"""The page fetcher: pooled aiohttp client with timeouts, a body cap and bounded concurrency.
+
+One Fetcher lives per worker process (the connection pool and DNS cache survive between
+batches). Every failure becomes a FetchedPage with `error` set: fetching never raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from priceradar.adapters.http.guard import (
+    ForbiddenTarget,
+    GuardedResolver,
+    guard_literal,
+    unwrap_forbidden,
+)
+from priceradar.domain.check import FetchedPage
+from priceradar.domain.outcome import OutcomeKind
+
+READ_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    timeout_s: float = 20.0
+    connect_timeout_s: float = 5.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    user_agent: str = "priceradar/0.1"
+    concurrency: int = 100
+    per_domain_concurrency: int = 16
+    proxy: str | None = None
+    allowed_private_hosts: tuple[str, ...] = ()
+
+
+class Fetcher:
+    """Fetch pages concurrently. Use as `async with Fetcher(cfg) as f: await f.fetch_many(urls)`."""
+
+    def __init__(self, config: FetchConfig) -> None:
+        self.config = config
+        self._session: aiohttp.ClientSession | None = None
+        self._limit = asyncio.Semaphore(config.concurrency)
+
+    async def __aenter__(self) -> Fetcher:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    async def open(self) -> None:
+        if self._session is not None:
+            return
+        cfg = self.config
+        connector = aiohttp.TCPConnector(
+            limit=cfg.concurrency,
+            limit_per_host=cfg.per_domain_concurrency,
+            resolver=GuardedResolver(cfg.allowed_private_hosts),
+            ttl_dns_cache=300,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(total=cfg.timeout_s, sock_connect=cfg.connect_timeout_s),
+            headers={
+                "User-Agent": cfg.user_agent,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+            },
+            max_line_size=16 * 1024,
+            max_field_size=16 * 1024,
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def fetch_many(
+        self, urls: Sequence[str], deadline_s: float | None = None
+    ) -> list[FetchedPage]:
+        """Fetch all urls; those unfinished at the deadline come back as timeouts."""
+        tasks = [asyncio.ensure_future(self.fetch(url)) for url in urls]
+        if not tasks:
+            return []
+        done, pending = await asyncio.wait(tasks, timeout=deadline_s)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        return [
+            t.result()
+            if t in done and not t.cancelled()
+            else FetchedPage(url, error=OutcomeKind.TIMEOUT, error_detail="batch deadline reached")
+            for t, url in zip(tasks, urls, strict=True)
+        ]
+
+    async def fetch(self, url: str) -> FetchedPage:
+        async with self._limit:
+            started = time.monotonic()
+            page = await self._fetch(url)
+            elapsed_ms = int((time.monotonic() - started) * 1000)
+            return FetchedPage(
+                page.url,
+                page.status,
+                page.content_type,
+                page.body,
+                page.retry_after_s,
+                page.error,
+                page.error_detail,
+                elapsed_ms,
+            )
+
+    async def _fetch(self, url: str) -> FetchedPage:
+        assert self._session is not None, "Fetcher.open() first"
+        cfg = self.config
+        try:
+            guard_literal(urlsplit(url).hostname or "", cfg.allowed_private_hosts)
+            async with self._session.get(
+                url, max_redirects=cfg.max_redirects, proxy=cfg.proxy, allow_redirects=True
+            ) as resp:
+                for hop in resp.history:  # redirects may not lead to literal internal IPs either
+                    guard_literal(hop.url.host or "", cfg.allowed_private_hosts)
+                guard_literal(resp.url.host or "", cfg.allowed_private_hosts)
+                retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                content_type = resp.headers.get("Content-Type")
+                declared = resp.content_length
+                if declared is not None and declared > cfg.max_bytes:
+                    return _error(
+                        url,
+                        OutcomeKind.INVALID_RESPONSE,
+                        f"too large: {declared} bytes declared",
+                        resp.status,
+                    )
+                if resp.status >= 300 or not _looks_html(content_type):
+                    # The status or type decides the outcome; the body is not needed.
+                    return FetchedPage(url, resp.status, content_type, b"", retry_after)
+                body = bytearray()
+                async for chunk in resp.content.iter_chunked(READ_CHUNK):
+                    body += chunk
+                    if len(body) > cfg.max_bytes:
+                        return _error(
+                            url,
+                            OutcomeKind.INVALID_RESPONSE,
+                            f"too large: over {cfg.max_bytes} bytes",
+                            resp.status,
+                        )
+                return FetchedPage(url, resp.status, content_type, bytes(body), retry_after)
+        except ForbiddenTarget as exc:
+            return _error(url, OutcomeKind.FORBIDDEN_TARGET, str(exc))
+        except aiohttp.TooManyRedirects:
+            return _error(
+                url, OutcomeKind.INVALID_RESPONSE, f"more than {cfg.max_redirects} redirects"
+            )
+        except (TimeoutError, aiohttp.ServerTimeoutError):
+            return _error(
+                url, OutcomeKind.TIMEOUT, f"no complete answer within {cfg.timeout_s:g} s"
+            )
+        except aiohttp.ClientResponseError as exc:
+            return _error(
+                url, OutcomeKind.INVALID_RESPONSE, f"bad response: {exc.message}", exc.status
+            )
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            forbidden = unwrap_forbidden(exc)
+            if forbidden is not None:
+                return _error(url, OutcomeKind.FORBIDDEN_TARGET, str(forbidden))
+            return _error(url, OutcomeKind.NETWORK_ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def _looks_html(content_type: str | None) -> bool:
+    return content_type is None or "html" in content_type.lower()
+
+
+def _error(url: str, kind: OutcomeKind, detail: str, status: int | None = None) -> FetchedPage:
+    return FetchedPage(url, status=status, error=kind, error_detail=detail)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: either delta-seconds or an HTTP date. Capped at one day."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), 86_400.0)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, min((when - (now or datetime.now(UTC))).total_seconds(), 86_400.0))

@@ -1,0 +1,28 @@
+"""The `priceradar` command: the user's first hour (db, products, check, run, status, demo)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from priceradar.cli import commands
+from priceradar.cli import demo as demo_commands
+from priceradar.config import ConfigError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+app.add_typer(commands.db, name="db")
+app.add_typer(commands.products, name="products")
+app.command("check")(commands.check)
+app.command("run")(commands.run)
+app.command("status")(commands.status)
+app.command("demo")(demo_commands.demo)
+app.command("shop")(demo_commands.shop)
+
+
+def main() -> None:
+    try:
+        app()
+    except ConfigError as exc:
+        print(f"priceradar: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,140 @@
+"""Day-to-day commands: database, products, checks, the all-in-one runner and status."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from sqlalchemy import func, select, update
+
+from priceradar.adapters.db import migrate
+from priceradar.adapters.db.models import PriceHistory, Product
+from priceradar.adapters.db.products import status_counts
+from priceradar.cli.context import engine, settings
+from priceradar.services.catalog import AddReport, ProductInput, add_products, read_csv
+
+console = Console()
+db = typer.Typer(help="Database schema.", no_args_is_help=True)
+products = typer.Typer(help="Tracked products.", no_args_is_help=True)
+
+
+@db.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    migrate.upgrade(settings().db_url, revision)
+    console.print(f"database at {revision}: {engine().url.render_as_string(hide_password=True)}")
+
+
+def _report(report: AddReport) -> None:
+    console.print(
+        f"added {report.inserted}, already tracked {report.existing}, invalid {len(report.invalid)}"
+    )
+    for url, reason in report.invalid[:20]:
+        console.print(f"  [red]invalid[/red] {url[:120]}: {reason}")
+    if len(report.invalid) > 20:
+        console.print(f"  … and {len(report.invalid) - 20} more")
+
+
+@products.command("add")
+def products_add(
+    urls: list[str],
+    interval: Annotated[
+        int | None, typer.Option(help="Check every N seconds (overrides priority).")
+    ] = None,
+    priority: Annotated[int, typer.Option(min=0, max=100)] = 0,
+) -> None:
+    """Track product pages by URL."""
+    items = [ProductInput(u, interval, priority) for u in urls]
+    _report(add_products(engine(), items, tuple(settings().allowed_private_hosts)))
+
+
+@products.command("import")
+def products_import(file: Path) -> None:
+    """Import products from a CSV file (column `url`, optional `check_interval_s`, `priority`)."""
+    with file.open(encoding="utf-8", newline="") as stream, Progress(console=console) as bar:
+        task = bar.add_task(f"importing {file.name}", total=None)
+        report = add_products(
+            engine(),
+            read_csv(stream),
+            tuple(settings().allowed_private_hosts),
+            progress=lambda n: bar.advance(task, n),
+        )
+    _report(report)
+
+
+def check(
+    product: Annotated[
+        list[int] | None, typer.Option("--product", "-p", help="Product id (repeatable).")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Make every active product due now.")] = False,
+) -> None:
+    """Enqueue checks: given products at once, or every active product through the dispatcher."""
+    from priceradar.worker import batch_price_check, dispatch_due_checks
+
+    if not product and not all_:
+        raise typer.BadParameter("give --product ID or --all")
+    if product:
+        result = batch_price_check.delay(product, priority=10)
+        console.print(f"enqueued check of {len(product)} product(s): task {result.id}")
+    if all_:
+        now = datetime.now(UTC)
+        with engine().begin() as conn:
+            due = conn.execute(
+                update(Product)
+                .where(Product.status == "active", Product.lease_until.is_(None))
+                .values(next_check_at=now)
+            ).rowcount
+        dispatch_due_checks.delay()
+        console.print(f"{due} product(s) due now; the dispatcher enqueues them in batches")
+
+
+def run(
+    concurrency: Annotated[
+        int | None, typer.Option(help="Worker processes (default: CPU count).")
+    ] = None,
+    loglevel: Annotated[str, typer.Option()] = "INFO",
+) -> None:
+    """Run a worker with the scheduler in one process tree (the single-machine setup)."""
+    from priceradar.worker import app as celery_app
+
+    cfg = settings()
+    cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    argv = [
+        "worker",
+        "--beat",
+        f"--loglevel={loglevel}",
+        "--schedule",
+        str(cfg.data_dir / "beat-schedule"),
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if concurrency:
+        argv.append(f"--concurrency={concurrency}")
+    celery_app.worker_main(argv)
+
+
+def status() -> None:
+    """Products by last outcome, what is due, in flight, and the latest check."""
+    now = datetime.now(UTC)
+    with engine().connect() as conn:
+        counts = status_counts(conn)
+        total, due, leased, last = conn.execute(
+            select(
+                func.count(),
+                func.count().filter(Product.next_check_at <= now, Product.status == "active"),
+                func.count().filter(Product.lease_until > now),
+                func.max(Product.last_checked_at),
+            )
+        ).one()
+        history = conn.execute(select(func.count()).select_from(PriceHistory)).scalar_one()
+    table = Table("outcome", "products")
+    for outcome, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        table.add_row(outcome, str(n))
+    console.print(table)
+    console.print(f"total {total}, due now {due}, in flight {leased}, price history rows {history}")
+    console.print(f"last check: {last.isoformat() if last else 'never'}")

@@ -1,0 +1,93 @@
+"""Per-process resources of a worker: engine, event loop, fetcher. Built lazily after fork.
+
+Database engines and sockets must not cross a fork, so each prefork child builds its own on
+first use; `reset_runtime` runs in `worker_process_init`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+
+from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.http.fetcher import FetchConfig, Fetcher
+from priceradar.config import Settings
+from priceradar.domain.check import CheckPolicy
+
+T = TypeVar("T")
+
+
+def fetch_config(settings: Settings) -> FetchConfig:
+    return FetchConfig(
+        timeout_s=settings.fetch_timeout_s,
+        connect_timeout_s=settings.fetch_connect_timeout_s,
+        max_bytes=settings.fetch_max_bytes,
+        max_redirects=settings.fetch_max_redirects,
+        user_agent=settings.fetch_user_agent,
+        concurrency=settings.fetch_concurrency,
+        per_domain_concurrency=settings.fetch_per_domain_concurrency,
+        proxy=settings.fetch_proxy,
+        allowed_private_hosts=tuple(settings.allowed_private_hosts),
+    )
+
+
+def check_policy(settings: Settings) -> CheckPolicy:
+    return CheckPolicy(
+        deactivate_after_not_found=settings.not_found_deactivate_after,
+        retry_base_s=settings.retry_base_s,
+        retry_max_s=settings.retry_max_s,
+    )
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.db_url)
+
+    @cached_property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return asyncio.new_event_loop()
+
+    @cached_property
+    def fetcher(self) -> Fetcher:
+        fetcher = Fetcher(fetch_config(self.settings))
+        self.run(fetcher.open())
+        return fetcher
+
+    @cached_property
+    def policy(self) -> CheckPolicy:
+        return check_policy(self.settings)
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on this process's loop (kept, so HTTP connections are reused)."""
+        return self.loop.run_until_complete(coro)
+
+    def close(self) -> None:
+        if "fetcher" in self.__dict__:
+            self.run(self.fetcher.close())
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+_runtime: Runtime | None = None
+
+
+def get_runtime(settings: Settings) -> Runtime:
+    global _runtime
+    if _runtime is None:
+        _runtime = Runtime(settings)
+    return _runtime
+
+
+def reset_runtime() -> None:
+    """Forget the parent's resources in a fresh child (closing them would close the parent's)."""
+    global _runtime
+    _runtime = None

@@ -1,0 +1,97 @@
+"""Celery tasks: thin shells that take ids, call a service and return a small JSON summary.
+
+Names are the seed guide's own, so `celery -A priceradar.worker call check_product_price
+--args='[123]' --kwargs='{"priority": 10}'` works as the guide shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init, worker_process_shutdown
+from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy.exc import OperationalError as DatabaseError
+
+from priceradar.services.check import check_products
+from priceradar.services.dispatch import DispatchLimits, dispatch_due
+from priceradar.worker.app import app, settings
+from priceradar.worker.runtime import get_runtime, reset_runtime
+
+log = logging.getLogger(__name__)
+
+# Infrastructure hiccups are retried with backoff; product-level failures never raise (they
+# are outcomes stored on the product and rescheduled by the database).
+RETRY: dict[str, Any] = {
+    "autoretry_for": (DatabaseError, BrokerError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+# Leave time to write what was fetched before the soft limit interrupts the batch.
+WRITE_MARGIN_S = 15
+
+
+@worker_process_init.connect
+def _fresh_process(**_: Any) -> None:
+    reset_runtime()
+
+
+@worker_process_shutdown.connect
+def _close_process(**_: Any) -> None:
+    get_runtime(settings).close()
+
+
+def _check(product_ids: list[int]) -> dict[str, Any]:
+    rt = get_runtime(settings)
+    summary = check_products(
+        product_ids,
+        engine=rt.engine,
+        fetcher=rt.fetcher,
+        run=rt.run,
+        policy=rt.policy,
+        rules=settings.site_rules,
+        deadline_s=max(5.0, settings.task_soft_time_limit_s - WRITE_MARGIN_S),
+    )
+    log.info("checked batch", extra={"product_ids": len(product_ids), **summary.as_dict()})
+    return summary.as_dict()
+
+
+@app.task(name="batch_price_check", throws=(SoftTimeLimitExceeded,), **RETRY)
+def batch_price_check(product_ids: list[int], priority: int | None = None) -> dict[str, Any]:
+    """Check a batch of products now (fetch concurrently, one write transaction)."""
+    return _check([int(i) for i in product_ids])
+
+
+@app.task(name="check_product_price", **RETRY)
+def check_product_price(product_id: int, priority: int | None = None) -> dict[str, Any]:
+    """Check one product now: a batch of one."""
+    return _check([int(product_id)])
+
+
+@app.task(name="dispatch_due_checks", ignore_result=True, **RETRY)
+def dispatch_due_checks() -> dict[str, int]:
+    """Lease due products and enqueue them as batches (runs every few seconds from beat)."""
+    limits = DispatchLimits(
+        lease_s=settings.lease_s,
+        batch_size=settings.check_batch_size,
+        max_per_tick=settings.dispatch_max_per_tick,
+        max_in_flight=settings.dispatch_max_in_flight,
+    )
+
+    def enqueue(ids: list[int], priority: int) -> None:
+        batch_price_check.apply_async(args=[ids], kwargs={"priority": priority})
+
+    stats = dispatch_due(get_runtime(settings).engine, enqueue, limits, datetime.now(UTC))
+    if stats.leased:
+        log.info("dispatched", extra={"leased": stats.leased, "batches": stats.batches})
+    return {"leased": stats.leased, "batches": stats.batches}
+
+
+@app.task(name="ping")
+def ping(message: str = "pong") -> dict[str, str]:
+    """The seed's test task: proves broker, worker and result backend work end to end."""
+    return {"message": message, "at": datetime.now(UTC).isoformat()}
