@@ -1,0 +1,164 @@
+"""`priceradar demo`: a demo shop, the embedded stack, and prices changing live in the terminal.
+
+Everything lives under `<data dir>/demo` and is recreated on each run, so the demo never touches
+the user's own products or production services.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import Engine, func, select
+
+from priceradar.adapters.db import migrate
+from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.db.models import PriceHistory, Product
+from priceradar.cli.context import settings
+from priceradar.demo_shop.catalog import FAULT_IDS, ShopConfig
+from priceradar.demo_shop.server import RunningShop, serve
+from priceradar.services.catalog import ProductInput, add_products
+
+console = Console()
+SHOWN_FAULTS = ("not_found", "rate_limited", "malformed", "ambiguous", "not_html")
+
+
+def shop(
+    port: Annotated[int, typer.Option(help="Port to listen on (127.0.0.1).")] = 8099,
+    padding: Annotated[int, typer.Option(help="Pad pages to about this many bytes.")] = 0,
+    period: Annotated[float, typer.Option(help="Seconds between price changes.")] = 30.0,
+    fault_rate: Annotated[float, typer.Option(help="Share of products that misbehave.")] = 0.0,
+) -> None:
+    """Serve the demo shop: a fake marketplace on localhost for trying and benchmarking."""
+    cfg = ShopConfig(price_period_s=period, page_padding_bytes=padding, fault_rate=fault_rate)
+    asyncio.run(serve(cfg, "127.0.0.1", port))
+
+
+def demo(
+    duration: Annotated[int, typer.Option(help="Seconds to run (0: until Ctrl-C).")] = 60,
+    products: Annotated[int, typer.Option(min=1, max=10_000, help="Demo products to track.")] = 20,
+    interval: Annotated[int, typer.Option(min=1, help="Check each product every N seconds.")] = 5,
+) -> None:
+    """Run the whole thing on the embedded default and watch prices being checked."""
+    data_dir = settings().data_dir / "demo"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    with RunningShop(ShopConfig(price_period_s=12.0, slow_delay_s=1.0)) as running:
+        host = running.base_url.removeprefix("http://")
+        env = _demo_env(data_dir, host)
+        db_url = f"sqlite:///{(data_dir / 'priceradar.sqlite3').resolve()}"
+        migrate.upgrade(db_url)
+        engine = make_engine(db_url)
+        ids = list(range(1, products + 1)) + [FAULT_IDS[name] for name in SHOWN_FAULTS]
+        report = add_products(
+            engine, [ProductInput(running.product_url(i), interval) for i in ids], ("127.0.0.1",)
+        )
+        console.print(
+            f"demo shop at {running.base_url}; tracking {report.inserted} products, "
+            f"each checked every {interval} s; data in {data_dir}"
+        )
+        log = (data_dir / "worker.log").open("wb")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "priceradar", "run", "--concurrency", "2"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _watch(engine, worker, duration)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+            engine.dispose()
+    console.print(f"worker log: {data_dir / 'worker.log'}")
+    console.print(f"look around: PRICERADAR_DATA_DIR={data_dir} priceradar status")
+
+
+def _demo_env(data_dir: Path, shop_host: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "REDIS_URL")
+        and not k.startswith("PRICERADAR_")
+    }
+    env.update(
+        {
+            "PRICERADAR_DATA_DIR": str(data_dir),
+            "PRICERADAR_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
+            # The shop's "plain" pages carry no structured data: a CSS rule finds their price.
+            "PRICERADAR_SITE_RULES": json.dumps({shop_host: {"price": "span.price"}}),
+            "PRICERADAR_DISPATCH_INTERVAL_S": "1",
+            "PRICERADAR_FETCH_TIMEOUT_S": "5",
+            "PRICERADAR_RETRY_BASE_S": "5",
+        }
+    )
+    return env
+
+
+def _watch(engine: Engine, worker: subprocess.Popen[bytes], duration: int) -> None:
+    started = time.monotonic()
+    with Live(console=console, refresh_per_second=2) as live:
+        while duration == 0 or time.monotonic() - started < duration:
+            if worker.poll() is not None:
+                raise SystemExit(f"the worker stopped (exit {worker.returncode}); see its log")
+            live.update(_table(engine, int(time.monotonic() - started)))
+            time.sleep(1.0)
+
+
+def _table(engine: Engine, elapsed_s: int) -> Group:
+    history = (
+        select(PriceHistory.product_id, func.count().label("n"))
+        .group_by(PriceHistory.product_id)
+        .subquery()
+    )
+    cols = (
+        Product.id,
+        Product.url,
+        Product.title,
+        Product.price,
+        Product.currency,
+        Product.in_stock,
+        Product.last_outcome,
+        Product.check_count,
+        Product.last_checked_at,
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(*cols, func.coalesce(history.c.n, 0).label("n_history"))
+            .outerjoin(history, history.c.product_id == Product.id)
+            .order_by(Product.id)
+        ).all()
+    table = Table("id", "price", "stock", "outcome", "checks", "history", "checked")
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=48)
+    now = datetime.now(UTC)
+    for p in rows:
+        ago = f"{int((now - p.last_checked_at).total_seconds())}s ago" if p.last_checked_at else "-"
+        price = f"{p.price:.2f} {p.currency or ''}" if p.price is not None else "-"
+        stock = {True: "yes", False: "no", None: "-"}[p.in_stock]
+        ok = p.last_outcome in ("ok", "out_of_stock")
+        outcome = Text(p.last_outcome or "never", style="green" if ok else "yellow")
+        title = (p.title or p.url)[:40]
+        table.add_row(
+            str(p.id), title, price, stock, outcome, str(p.check_count), str(p.n_history), ago
+        )
+    return Group(
+        table, Text(f"{elapsed_s}s elapsed; price changes every 12 s in the shop. Ctrl-C stops.")
+    )
