@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     result_expires_s: int = Field(default=86_400, ge=60)
     worker_concurrency: int | None = Field(default=None, ge=1)
 
+    # --- scheduling: priorities, beat jobs, politeness, discovery, retention ---
+
+    # --- deals, watches and notifications ---
+
+    # --- HTTP API, auth and monitoring ---
+
     @field_validator("site_rules", mode="before")
     @classmethod
     def _parse_rules(cls, value: Any) -> Any:

@@ -22,6 +22,7 @@ from priceradar.adapters.http.fetcher import Fetcher
 from priceradar.domain.check import CheckPolicy, CheckResult, apply_check, classify
 from priceradar.domain.extraction import SiteRule, extract_product
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
+from priceradar.services.deals import after_checks
 
 T = TypeVar("T")
 Runner = Callable[[Coroutine[Any, Any, T]], T]
@@ -34,6 +35,7 @@ class BatchSummary:
     requested: int
     checked: int
     history_rows: int
+    notifications: int = 0  # outbox rows queued by deals and watches in the same transaction
     outcomes: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -41,6 +43,7 @@ class BatchSummary:
             "requested": self.requested,
             "checked": self.checked,
             "history_rows": self.history_rows,
+            "notifications": self.notifications,
             "outcomes": self.outcomes,
         }
 
@@ -77,8 +80,11 @@ def record_results(
     results: Sequence[CheckResult],
     policy: CheckPolicy,
     jitter: Callable[[], float] = random.random,
-) -> int:
-    """Apply results to their locked rows; returns the number of history rows written."""
+) -> tuple[int, int]:
+    """Apply results to their locked rows, then detect deals in the same transaction.
+
+    Returns (history rows written, notification rows queued).
+    """
     states = lock_states(conn, [r.product_id for r in results])
     applied = []
     for result in results:
@@ -91,7 +97,9 @@ def record_results(
     apply_updates(conn, [a.update for a in applied])
     rows = [a.history for a in applied if a.history is not None]
     insert_history(conn, rows)
-    return len(rows)
+    # Same transaction: a deal and its alert exist exactly when the price row that caused them does.
+    notifications = after_checks(conn, applied, datetime.now(UTC))
+    return len(rows), notifications
 
 
 def check_products(
@@ -110,6 +118,8 @@ def check_products(
         targets = [(t.id, t.url, t.domain) for t in load_targets(conn, ids)]
     results = run(fetch_results(targets, fetcher, rules, deadline_s)) if targets else []
     with engine.begin() as conn:
-        history_rows = record_results(conn, results, policy)
+        history_rows, notifications = record_results(conn, results, policy)
     outcomes = Counter(r.outcome.value for r in results)
-    return BatchSummary(len(ids), len(results), history_rows, dict(sorted(outcomes.items())))
+    return BatchSummary(
+        len(ids), len(results), history_rows, notifications, dict(sorted(outcomes.items()))
+    )

@@ -27,8 +27,21 @@ TASK_ROUTES: dict[str, str] = {
     "check_product_price": "price_check",
     "batch_price_check": "price_check",
     "dispatch_due_checks": "batch_processing",
+    "schedule_high_priority_checks": "batch_processing",
+    "schedule_medium_priority_checks": "batch_processing",
+    "schedule_low_priority_checks": "batch_processing",
+    "update_product_priorities": "batch_processing",
+    "cleanup_old_data": "batch_processing",
+    "schedule_product_fetch": "product_fetch",
+    "schedule_notifications": "notifications",
+    "send_notifications": "notifications",
     "ping": "batch_processing",
 }
+TASK_MODULES = (
+    "priceradar.worker.tasks",
+    "priceradar.worker.schedule_tasks",
+    "priceradar.worker.notify_tasks",
+)
 
 
 def broker_priority(priority: int, transport: str) -> int:
@@ -126,7 +139,7 @@ def create_app(settings: Settings) -> Celery[Any]:
         for sub in ("queue", "control", "processed"):
             (settings.broker_dir / sub).mkdir(parents=True, exist_ok=True)
         (settings.data_dir / "results").mkdir(parents=True, exist_ok=True)
-    app = Celery("priceradar", task_cls=PriorityTask, include=["priceradar.worker.tasks"])
+    app = Celery("priceradar", task_cls=PriorityTask, include=list(TASK_MODULES))
     app.conf.update(celery_config(settings))
     app.conf.priceradar_settings = settings
     return app

@@ -57,6 +57,9 @@ def _check(product_ids: list[int]) -> dict[str, Any]:
         deadline_s=max(5.0, settings.task_soft_time_limit_s - WRITE_MARGIN_S),
     )
     log.info("checked batch", extra={"product_ids": len(product_ids), **summary.as_dict()})
+    if summary.notifications:
+        # The outbox rows are committed: deliver them now rather than at the next sweep.
+        app.send_task("send_notifications")
     return summary.as_dict()
 
 
