@@ -69,9 +69,12 @@ class Stack:
         self.app: Celery[Any] = create_app(self.settings)
         self.engine: Engine = make_engine(self.settings.db_url)
 
+    def migrate(self) -> None:
+        migrate.upgrade(self.settings.db_url)
+
     @property
     def process_env(self) -> dict[str, str]:
-        return {**os.environ, **self.env}
+        return {**clean_environ(), **self.env}
 
     def start_worker(
         self, concurrency: int = 2, extra: tuple[str, ...] = ()
@@ -154,6 +157,24 @@ class Stack:
                 proc.wait()
         self.workers.clear()
         self.engine.dispose()
+
+
+SERVICE_VARS = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "REDIS_URL",
+    "LOG_LEVEL",
+)
+
+
+def clean_environ() -> dict[str, str]:
+    """The environment without any priceradar settings the developer may have exported."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in SERVICE_VARS and not k.startswith("PRICERADAR_")
+    }
 
 
 def _overrides(env: dict[str, str]) -> dict[str, Any]:

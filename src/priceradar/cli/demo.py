@@ -104,7 +104,15 @@ def _demo_env(data_dir: Path, shop_host: str) -> dict[str, str]:
             "PRICERADAR_DATA_DIR": str(data_dir),
             "PRICERADAR_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
             # The shop's "plain" pages carry no structured data: a CSS rule finds their price.
-            "PRICERADAR_SITE_RULES": json.dumps({shop_host: {"price": "span.price"}}),
+            "PRICERADAR_SITE_RULES": json.dumps(
+                {
+                    shop_host: {
+                        "price": "span.price",
+                        "title": "h1.product-title",
+                        "availability": ".stock",
+                    }
+                }
+            ),
             "PRICERADAR_DISPATCH_INTERVAL_S": "1",
             "PRICERADAR_FETCH_TIMEOUT_S": "5",
             "PRICERADAR_RETRY_BASE_S": "5",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -61,7 +62,12 @@ class Product(Base):
     # 0 = most urgent band (priority >= 80) … 4 = least; the dispatcher walks bands in order.
     priority_band: Mapped[int] = mapped_column(SmallInteger, server_default="4")
     check_interval_s: Mapped[int | None] = mapped_column(Integer)  # per-product override
+    # Priority signals (0-100 scores are recomputed set-based by update_product_priorities).
     watcher_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    rating: Mapped[float | None] = mapped_column(Float)  # 0-5, from the page when it says
+    review_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    volatility_score: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    popularity_score: Mapped[int] = mapped_column(SmallInteger, server_default="0")
 
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())

@@ -21,7 +21,7 @@ products = cast(Table, Product.__table__)
 history = cast(Table, PriceHistory.__table__)
 
 # Rows per INSERT statement when importing: SQLite allows 32766 bound parameters per
-# statement and an insert row binds 6, so 2000 rows stay well inside it.
+# statement and an insert row binds 9, so 2000 rows stay well inside it.
 INSERT_CHUNK = 2000
 
 
@@ -54,8 +54,13 @@ def insert_products(conn: Connection, rows: Sequence[NewProduct], now: datetime)
             {**asdict(row), "next_check_at": now, "created_at": now, "updated_at": now}
             for row in rows[start : start + INSERT_CHUNK]
         ]
-        stmt = dialect_insert(products).on_conflict_do_nothing(index_elements=["url"])
-        inserted += conn.execute(stmt, chunk).rowcount or 0
+        stmt = (
+            dialect_insert(products)
+            .values(chunk)
+            .on_conflict_do_nothing(index_elements=["url"])
+            .returning(products.c.id)
+        )
+        inserted += len(conn.execute(stmt).all())
     return inserted
 
 
