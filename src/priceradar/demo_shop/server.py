@@ -15,7 +15,7 @@ import struct
 import threading
 import time
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -128,6 +128,8 @@ class ShopState:
         self.gzip = GzipSplicer()
         self._served: dict[int, int] = {}  # id -> (price_epoch + 1) << 40 | count << 10 | status
         self._flaky_epoch: dict[int, int] = {}
+        # When product pages were requested (monotonic seconds), for politeness tests.
+        self.request_times: deque[float] = deque(maxlen=100_000)
 
     def epoch(self) -> int:
         return self.cfg.epoch_at(self.clock())
@@ -221,6 +223,7 @@ async def _product(request: web.Request) -> web.StreamResponse:
     pid = int(request.match_info["id"])
     if pid < 1:
         raise web.HTTPNotFound()
+    state.request_times.append(time.monotonic())
     epoch = state.epoch()
     flaky = fault_of(state.cfg, pid) is Fault.FLAKY
     first = state.first_in_epoch(pid, epoch) if flaky else True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO
@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from priceradar.adapters.db.products import NewProduct, insert_products
 from priceradar.adapters.http.guard import ForbiddenTarget, guard_literal
-from priceradar.domain.priority import DEFAULT_BANDS, band_for_priority
+from priceradar.domain.priority import DEFAULT_BANDS, Band, band_for_priority
 from priceradar.domain.urls import InvalidProductURL, canonicalize, domain_of, hostname_of
 
 # Rows per import transaction: 5000 keeps each commit well under a second on SQLite and
@@ -38,7 +38,11 @@ class ProductInput:
     priority: int = 0
 
 
-def to_new_product(item: ProductInput, allowed_private_hosts: tuple[str, ...]) -> NewProduct:
+def to_new_product(
+    item: ProductInput,
+    allowed_private_hosts: tuple[str, ...],
+    bands: Sequence[Band] = DEFAULT_BANDS,
+) -> NewProduct:
     """Validate one input; raises InvalidProductURL with the reason."""
     url = canonicalize(item.url)
     try:
@@ -54,7 +58,7 @@ def to_new_product(item: ProductInput, allowed_private_hosts: tuple[str, ...]) -
         domain_of(url),
         item.check_interval_s,
         item.priority,
-        band_for_priority(item.priority, DEFAULT_BANDS),
+        band_for_priority(item.priority, bands),
     )
 
 
@@ -63,6 +67,7 @@ def add_products(
     items: Iterable[ProductInput],
     allowed_private_hosts: tuple[str, ...] = (),
     progress: Callable[[int], None] | None = None,
+    bands: Sequence[Band] = DEFAULT_BANDS,
 ) -> AddReport:
     """Insert valid products in batches; duplicates (by canonical URL) are counted, not errors."""
     report = AddReport()
@@ -81,7 +86,7 @@ def add_products(
 
     for item in items:
         try:
-            product = to_new_product(item, allowed_private_hosts)
+            product = to_new_product(item, allowed_private_hosts, bands)
         except InvalidProductURL as exc:
             report.invalid.append((item.url, str(exc)))
             continue

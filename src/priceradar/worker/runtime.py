@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.http.fetcher import FetchConfig, Fetcher
+from priceradar.adapters.ratelimit import DomainLimiter, LocalLimiter, RedisLimiter, rate_table
 from priceradar.config import Settings
 from priceradar.domain.check import CheckPolicy
 
@@ -33,7 +34,16 @@ def fetch_config(settings: Settings) -> FetchConfig:
         per_domain_concurrency=settings.fetch_per_domain_concurrency,
         proxy=settings.fetch_proxy,
         allowed_private_hosts=tuple(settings.allowed_private_hosts),
+        blocked_pause_s=settings.blocked_pause_s,
     )
+
+
+def domain_limiter(settings: Settings) -> DomainLimiter:
+    """Shared through Redis when REDIS_URL is set; per process on the embedded default."""
+    rate_for = rate_table(settings.domain_rate_per_s, settings.domain_burst, settings.domain_rates)
+    if settings.redis_url:
+        return RedisLimiter(settings.redis_url, rate_for)
+    return LocalLimiter(rate_for)
 
 
 def check_policy(settings: Settings) -> CheckPolicy:
@@ -41,6 +51,7 @@ def check_policy(settings: Settings) -> CheckPolicy:
         deactivate_after_not_found=settings.not_found_deactivate_after,
         retry_base_s=settings.retry_base_s,
         retry_max_s=settings.retry_max_s,
+        bands=settings.priority_bands,
     )
 
 
@@ -58,7 +69,7 @@ class Runtime:
 
     @cached_property
     def fetcher(self) -> Fetcher:
-        fetcher = Fetcher(fetch_config(self.settings))
+        fetcher = Fetcher(fetch_config(self.settings), domain_limiter(self.settings))
         self.run(fetcher.open())
         return fetcher
 
@@ -73,6 +84,8 @@ class Runtime:
     def close(self) -> None:
         if "fetcher" in self.__dict__:
             self.run(self.fetcher.close())
+            if self.fetcher.limiter is not None:
+                self.run(self.fetcher.limiter.close())
         if "engine" in self.__dict__:
             self.engine.dispose()
 

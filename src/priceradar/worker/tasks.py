@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
 from priceradar.services.check import check_products
-from priceradar.services.dispatch import DispatchLimits, dispatch_due
+from priceradar.services.dispatch import dispatch_due, dispatch_limits
 from priceradar.worker.app import app, settings
 from priceradar.worker.runtime import get_runtime, reset_runtime
 
@@ -75,20 +75,16 @@ def check_product_price(product_id: int, priority: int | None = None) -> dict[st
     return _check([int(product_id)])
 
 
+def enqueue_batch(product_ids: list[int], priority: int) -> None:
+    """Publish one batch; `priority` is on our 0-10 scale (translated per broker)."""
+    batch_price_check.apply_async(args=[product_ids], kwargs={"priority": priority})
+
+
 @app.task(name="dispatch_due_checks", ignore_result=True, **RETRY)
 def dispatch_due_checks() -> dict[str, int]:
     """Lease due products and enqueue them as batches (runs every few seconds from beat)."""
-    limits = DispatchLimits(
-        lease_s=settings.lease_s,
-        batch_size=settings.check_batch_size,
-        max_per_tick=settings.dispatch_max_per_tick,
-        max_in_flight=settings.dispatch_max_in_flight,
-    )
-
-    def enqueue(ids: list[int], priority: int) -> None:
-        batch_price_check.apply_async(args=[ids], kwargs={"priority": priority})
-
-    stats = dispatch_due(get_runtime(settings).engine, enqueue, limits, datetime.now(UTC))
+    limits = dispatch_limits(settings)
+    stats = dispatch_due(get_runtime(settings).engine, enqueue_batch, limits, datetime.now(UTC))
     if stats.leased:
         log.info("dispatched", extra={"leased": stats.leased, "batches": stats.batches})
     return {"leased": stats.leased, "batches": stats.batches}

@@ -22,6 +22,7 @@ from priceradar.adapters.http.guard import (
     guard_literal,
     unwrap_forbidden,
 )
+from priceradar.adapters.ratelimit import DomainLimiter
 from priceradar.domain.check import FetchedPage
 from priceradar.domain.outcome import OutcomeKind
 
@@ -39,13 +40,16 @@ class FetchConfig:
     per_domain_concurrency: int = 16
     proxy: str | None = None
     allowed_private_hosts: tuple[str, ...] = ()
+    blocked_pause_s: float = 300.0  # after a 403, leave the domain alone this long
+    rate_limited_pause_s: float = 30.0  # after a 429 without Retry-After
 
 
 class Fetcher:
     """Fetch pages concurrently. Use as `async with Fetcher(cfg) as f: await f.fetch_many(urls)`."""
 
-    def __init__(self, config: FetchConfig) -> None:
+    def __init__(self, config: FetchConfig, limiter: DomainLimiter | None = None) -> None:
         self.config = config
+        self.limiter = limiter
         self._session: aiohttp.ClientSession | None = None
         self._limit = asyncio.Semaphore(config.concurrency)
 
@@ -87,7 +91,8 @@ class Fetcher:
         self, urls: Sequence[str], deadline_s: float | None = None
     ) -> list[FetchedPage]:
         """Fetch all urls; those unfinished at the deadline come back as timeouts."""
-        tasks = [asyncio.ensure_future(self.fetch(url)) for url in urls]
+        deadline_at = time.monotonic() + deadline_s if deadline_s is not None else None
+        tasks = [asyncio.ensure_future(self.fetch(url, deadline_at)) for url in urls]
         if not tasks:
             return []
         done, pending = await asyncio.wait(tasks, timeout=deadline_s)
@@ -102,10 +107,22 @@ class Fetcher:
             for t, url in zip(tasks, urls, strict=True)
         ]
 
-    async def fetch(self, url: str) -> FetchedPage:
+    async def fetch(
+        self, url: str, deadline_at: float | None = None, accept: str | None = None
+    ) -> FetchedPage:
+        domain = urlsplit(url).netloc.lower()
+        if self.limiter is not None:
+            # Waiting past the batch deadline is pointless: defer the product instead, it
+            # is rescheduled with backoff like any rate-limited check.
+            budget = (deadline_at - time.monotonic()) if deadline_at else self.config.timeout_s * 10
+            if not await self.limiter.acquire(domain, max(0.0, budget - self.config.timeout_s)):
+                return _error(
+                    url, OutcomeKind.RATE_LIMITED, f"deferred: {domain} is at its rate limit"
+                )
         async with self._limit:
             started = time.monotonic()
-            page = await self._fetch(url)
+            page = await self._fetch(url, accept)
+            await self._feed_back(domain, page)
             elapsed_ms = int((time.monotonic() - started) * 1000)
             return FetchedPage(
                 page.url,
@@ -118,13 +135,32 @@ class Fetcher:
                 elapsed_ms,
             )
 
-    async def _fetch(self, url: str) -> FetchedPage:
+    async def _feed_back(self, domain: str, page: FetchedPage) -> None:
+        """429 and 403 slow the whole domain down, for every worker sharing the limiter."""
+        if self.limiter is None:
+            return
+        if page.status == 429:
+            await self.limiter.pause(domain, page.retry_after_s or self.config.rate_limited_pause_s)
+        elif page.status == 403:
+            await self.limiter.pause(domain, self.config.blocked_pause_s)
+
+    async def fetch_document(self, url: str, accept: str = "*/*") -> FetchedPage:
+        """Fetch a body of any content type (sitemaps, .gz files) with the same SSRF guard,
+        size cap, timeouts and domain rate limit as pages. Never raises."""
+        return await self.fetch(url, accept=accept)
+
+    async def _fetch(self, url: str, accept: str | None = None) -> FetchedPage:
+        """With `accept`, any content type is read; without, only HTML bodies are."""
         assert self._session is not None, "Fetcher.open() first"
         cfg = self.config
         try:
             guard_literal(urlsplit(url).hostname or "", cfg.allowed_private_hosts)
             async with self._session.get(
-                url, max_redirects=cfg.max_redirects, proxy=cfg.proxy, allow_redirects=True
+                url,
+                max_redirects=cfg.max_redirects,
+                proxy=cfg.proxy,
+                allow_redirects=True,
+                headers={"Accept": accept} if accept else None,
             ) as resp:
                 for hop in resp.history:  # redirects may not lead to literal internal IPs either
                     guard_literal(hop.url.host or "", cfg.allowed_private_hosts)
@@ -139,7 +175,7 @@ class Fetcher:
                         f"too large: {declared} bytes declared",
                         resp.status,
                     )
-                if resp.status >= 300 or not _looks_html(content_type):
+                if resp.status >= 300 or not (accept or _looks_html(content_type)):
                     # The status or type decides the outcome; the body is not needed.
                     return FetchedPage(url, resp.status, content_type, b"", retry_after)
                 body = bytearray()

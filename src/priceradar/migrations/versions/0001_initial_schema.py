@@ -91,6 +91,9 @@ def upgrade() -> None:
     op.create_index(
         "ix_price_history_product_checked", "price_history", ["product_id", "checked_at"]
     )
+    op.create_index(
+        "ix_price_history_checked_at", "price_history", ["checked_at"], postgresql_using="brin"
+    )
 
 
 def downgrade() -> None:

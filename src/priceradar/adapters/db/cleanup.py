@@ -1,0 +1,33 @@
+"""Retention deletes in small batches, so no statement holds locks for long."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Connection, Table, delete, select
+
+from priceradar.adapters.db.models import PriceHistory, Product
+
+products = cast(Table, Product.__table__)
+history = cast(Table, PriceHistory.__table__)
+
+
+def delete_history_before(conn: Connection, cutoff: datetime, limit: int) -> int:
+    """Delete up to `limit` price-history rows older than `cutoff`; returns rows deleted."""
+    ids = select(history.c.id).where(history.c.checked_at < cutoff).limit(limit).scalar_subquery()
+    return conn.execute(delete(history).where(history.c.id.in_(ids))).rowcount or 0
+
+
+def delete_inactive_before(conn: Connection, cutoff: datetime, limit: int) -> int:
+    """Delete up to `limit` products inactive since before `cutoff` (their history cascades)."""
+    ids = (
+        select(products.c.id)
+        .where(products.c.status == "inactive", products.c.updated_at < cutoff)
+        .limit(limit)
+        .scalar_subquery()
+    )
+    # History first: SQLite enforces ON DELETE CASCADE only with foreign keys on, which the
+    # engine sets, but an explicit delete keeps the batch bounded on both databases.
+    conn.execute(delete(history).where(history.c.product_id.in_(ids)))
+    return conn.execute(delete(products).where(products.c.id.in_(ids))).rowcount or 0

@@ -1,0 +1,144 @@
+"""Priorities: the seed's formula over real history, set-based, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.db.models import Product
+from priceradar.domain.priority import Band, PriorityWeights
+from priceradar.services.batching import SmartBatchProcessor
+from priceradar.services.priorities import PriorityCalculator, update_product_priorities
+from tests.support.factories import (
+    NOW,
+    add_history,
+    column,
+    make_products,
+    set_columns,
+    sqlite_engine,
+)
+from tests.support.services import require_postgres
+from tests.support.stack import postgres_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        with sqlite_engine(tmp_path) as eng:
+            yield eng
+        return
+    require_postgres()
+    with postgres_database() as url:
+        eng = make_engine(url)
+        yield eng
+        eng.dispose()
+
+
+def test_volatile_popular_products_rise_and_get_rescheduled(engine: Engine) -> None:
+    # Given a calm product and a volatile, watched one, both checked an hour ago
+    calm, hot = make_products(engine, 2)
+    checked = NOW - timedelta(hours=1)
+    set_columns(
+        engine,
+        [calm, hot],
+        last_checked_at=checked,
+        priority_band=4,
+        next_check_at=checked + timedelta(hours=24),
+    )
+    set_columns(engine, [hot], watcher_count=99, review_count=9999, rating=5.0)
+    add_history(engine, calm, ["100.00"] * 10)
+    add_history(engine, hot, ["100.00", "60.00", "110.00", "55.00", "120.00", "50.00"])
+
+    # When priorities are recomputed (in chunks smaller than the table, to walk ranges)
+    stats = update_product_priorities(engine, now=NOW, chunk=1)
+
+    # Then the hot product scores volatility 100 and popularity 100: 0.30*100 + 0.15*100 + recency
+    priority = column(engine, "check_priority", [calm, hot])
+    assert stats.scanned == 2
+    assert column(engine, "volatility_score", [hot])[hot] == 100
+    assert column(engine, "popularity_score", [hot])[hot] == 100
+    assert priority[hot] == 45  # 30 + 15 + 0.05 * (1 h / 24 h * 100 = 4.2) rounds to 45
+    assert priority[calm] == 0
+    # and its next check moves to the 6-hour band's interval from its last check
+    assert column(engine, "priority_band", [hot])[hot] == 2
+    assert column(engine, "next_check_at", [hot])[hot] == checked + timedelta(hours=6)
+    # while the calm one keeps its 24-hour schedule
+    assert column(engine, "next_check_at", [calm])[calm] == checked + timedelta(hours=24)
+
+
+def test_leased_and_overridden_products_keep_their_schedule(engine: Engine) -> None:
+    leased, overridden = make_products(engine, 2, watcher_count=10_000)
+    checked = NOW - timedelta(hours=2)
+    set_columns(
+        engine,
+        [leased, overridden],
+        last_checked_at=checked,
+        next_check_at=NOW + timedelta(hours=9),
+    )
+    set_columns(engine, [leased], lease_until=NOW + timedelta(minutes=5))
+    set_columns(engine, [overridden], check_interval_s=7200)
+    update_product_priorities(engine, now=NOW, weights=PriorityWeights(popularity=2.0))
+    assert column(engine, "priority_band", [leased, overridden]) == {leased: 0, overridden: 0}
+    assert set(column(engine, "next_check_at", [leased, overridden]).values()) == {
+        NOW + timedelta(hours=9)
+    }
+
+
+def test_never_checked_products_can_reach_every_band(engine: Engine) -> None:
+    # The lowest band must be reachable (the original's baseline made it impossible).
+    ids = make_products(engine, 1)
+    update_product_priorities(engine, now=NOW)
+    assert column(engine, "check_priority", ids) == {ids[0]: 5}  # recency 100 * 0.05
+    assert column(engine, "priority_band", ids) == {ids[0]: 4}
+
+
+def test_configurable_bands(engine: Engine) -> None:
+    ids = make_products(engine, 1, watcher_count=99)
+    bands = (Band(5, 60), Band(0, 600))
+    update_product_priorities(engine, now=NOW, bands=bands)
+    assert column(engine, "priority_band", ids) == {ids[0]: 0}
+
+
+def test_seed_calculator_api_matches_the_sweep(engine: Engine) -> None:
+    (pid,) = make_products(engine, 1, watcher_count=5)
+    add_history(engine, pid, ["10.00", "12.00", "9.00"])
+    with Session(engine) as db:
+        product = db.get(Product, pid)
+        assert product is not None
+        value = PriorityCalculator().calculate_priority(product, db)
+    update_product_priorities(engine)
+    assert column(engine, "check_priority", [pid])[pid] == value
+    assert PriorityCalculator().get_check_interval(85) == 3600
+    assert PriorityCalculator().get_check_interval(10) == 86400
+
+
+def test_statistics_in_one_query(engine: Engine, tmp_path: Path) -> None:
+    due = make_products(engine, 3, priority_band=0)
+    later = make_products(
+        engine, 2, start=10, priority_band=4, next_check_at=NOW + timedelta(days=1)
+    )
+    set_columns(engine, later[:1], last_outcome="ok", status="inactive")
+    from priceradar.config import load_settings
+
+    processor = SmartBatchProcessor(
+        batch_size=2, engine=engine, settings=load_settings(_env_file=None)
+    )
+    stats = processor.get_statistics()
+    assert stats["total_products"] == 5
+    assert stats["by_status"] == {"active": 4, "inactive": 1}
+    assert stats["by_priority"] == {"high": 3, "medium": 0, "low": 1}
+    assert stats["due_now"]["high"] == 3
+    assert stats["never_checked"] == 4
+    assert stats["most_overdue_s"] > 0
+    # and the seed's batch API hands out the due high-priority products, leased
+    batches = processor.get_high_priority_batches(limit=10)
+    assert sorted(i for b in batches for i in b["product_ids"]) == due
+    assert all(b["priority"] == 10 and len(b["product_ids"]) <= 2 for b in batches)
+    assert processor.get_high_priority_batches(limit=10) == []
+    assert processor.get_statistics()["in_flight"] == 3
