@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
-from priceradar.config import load_settings
+from priceradar.config import Settings, load_settings
 from priceradar.worker.app import create_app
 from tests.support.services import PG_ADMIN_URL
 
@@ -65,7 +65,7 @@ class Stack:
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.settings = load_settings(_env_file=None, **_overrides(self.env))
+        self.settings = settings_from_env(self.env)
         self.app: Celery[Any] = create_app(self.settings)
         self.engine: Engine = make_engine(self.settings.db_url)
 
@@ -110,6 +110,29 @@ class Stack:
             timeout_s=60,
             what=f"worker {host_name} ready\n{self.logs()}",
         )
+        return proc
+
+    def start_beat(self) -> subprocess.Popen[bytes]:
+        """A `celery beat` process; several may run at once (the two-beats mistake)."""
+        n = len(self.workers)
+        log = (self.data_dir / f"worker-beat-{n}.log").open("wb")
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "priceradar.worker",
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                str(self.data_dir / f"beat-{n}.schedule"),
+            ],
+            env=self.process_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.workers.append(proc)
         return proc
 
     def _pings(self, name: str) -> bool:
@@ -170,20 +193,27 @@ SERVICE_VARS = (
 
 def clean_environ() -> dict[str, str]:
     """The environment without any priceradar settings the developer may have exported."""
+    return clean_environ_of(dict(os.environ))
+
+
+def settings_from_env(env: dict[str, str]) -> Settings:
+    """Settings exactly as a worker process with this environment reads them."""
+    saved = os.environ.copy()
+    os.environ.clear()
+    os.environ.update({**clean_environ_of(saved), **env})
+    try:
+        return load_settings(_env_file=None)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def clean_environ_of(environ: dict[str, str]) -> dict[str, str]:
     return {
         k: v
-        for k, v in os.environ.items()
+        for k, v in environ.items()
         if k not in SERVICE_VARS and not k.startswith("PRICERADAR_")
     }
-
-
-def _overrides(env: dict[str, str]) -> dict[str, Any]:
-    """Map environment names to Settings keyword arguments (the test process keeps its env)."""
-    out: dict[str, Any] = {}
-    for key, value in env.items():
-        name = key.removeprefix("PRICERADAR_").lower()
-        out[name] = value
-    return out
 
 
 def _hostname() -> str:
