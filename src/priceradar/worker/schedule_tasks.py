@@ -13,6 +13,7 @@ from typing import Any
 
 from priceradar.services.batching import SWEEPS, bands_between
 from priceradar.services.cleanup import cleanup_old_data as run_cleanup
+from priceradar.services.discovery import discover
 from priceradar.services.dispatch import dispatch_due, dispatch_limits
 from priceradar.services.priorities import update_product_priorities as run_priorities
 from priceradar.worker.app import app, settings
@@ -48,6 +49,23 @@ def schedule_medium_priority_checks() -> dict[str, int]:
 def schedule_low_priority_checks() -> dict[str, int]:
     """Daily 03:00: due products with priority below 40."""
     return _sweep("low")
+
+
+@app.task(name="schedule_product_fetch", **RETRY)
+def schedule_product_fetch() -> dict[str, Any]:
+    """Daily 04:00: discover new products from the configured sitemaps and listing pages."""
+    rt = get_runtime(settings)
+    reports = discover(
+        rt.engine,
+        rt.fetcher,
+        rt.run,
+        settings.discovery_sources,
+        tuple(settings.allowed_private_hosts),
+    )
+    log.info(
+        "discovery", extra={"sources": len(reports), "inserted": sum(r.inserted for r in reports)}
+    )
+    return {"sources": [r.as_dict() for r in reports]}
 
 
 @app.task(name="update_product_priorities", **RETRY)

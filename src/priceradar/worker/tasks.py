@@ -77,7 +77,10 @@ def check_product_price(product_id: int, priority: int | None = None) -> dict[st
 
 def enqueue_batch(product_ids: list[int], priority: int) -> None:
     """Publish one batch; `priority` is on our 0-10 scale (translated per broker)."""
-    batch_price_check.apply_async(args=[product_ids], kwargs={"priority": priority})
+    # Nobody reads the result of a dispatched batch: do not store 10k results an hour.
+    batch_price_check.apply_async(
+        args=[product_ids], kwargs={"priority": priority}, ignore_result=True
+    )
 
 
 @app.task(name="dispatch_due_checks", ignore_result=True, **RETRY)

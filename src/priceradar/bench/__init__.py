@@ -1,0 +1,1 @@
+"""`priceradar bench`: the real stack against a simulated marketplace, measured."""

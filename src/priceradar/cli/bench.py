@@ -1,0 +1,61 @@
+"""`priceradar bench`: measure the real stack (PostgreSQL + Redis + Celery) on this machine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+console = Console()
+
+
+def bench(
+    products: Annotated[
+        int, typer.Option(help="Products to load (1000000 for the full run).")
+    ] = 20_000,
+    capacity_s: Annotated[int, typer.Option(help="Seconds of the flat-out phase.")] = 90,
+    nominal_s: Annotated[int, typer.Option(help="Seconds of the nominal-load phase.")] = 90,
+    nominal_rate: Annotated[
+        int, typer.Option(help="Checks per hour coming due in that phase.")
+    ] = 1_000_000,
+    workers: Annotated[int, typer.Option(help="Celery worker processes (each with a pool).")] = 1,
+    concurrency: Annotated[int, typer.Option(help="Pool processes per worker.")] = 2,
+    shops: Annotated[int, typer.Option(help="Demo shop processes sharing the port.")] = 1,
+    padding: Annotated[int, typer.Option(help="Product page size in bytes.")] = 60_000,
+    fault_rate: Annotated[float, typer.Option(help="Share of misbehaving product pages.")] = 0.0,
+    batch_size: Annotated[int, typer.Option(help="Products per batch task.")] = 100,
+    max_in_flight: Annotated[int, typer.Option(help="Dispatcher backpressure.")] = 3000,
+    database_url: Annotated[
+        str, typer.Option(help="Admin URL; a database priceradar_bench is (re)created there.")
+    ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    redis_url: Annotated[
+        str, typer.Option(help="Redis server; databases 10-12 are flushed.")
+    ] = "redis://127.0.0.1:6379",
+    work_dir: Annotated[Path, typer.Option(help="Logs and bench-result.json.")] = Path(
+        "data/bench"
+    ),
+) -> None:
+    """Run the benchmark: simulated marketplace, real PostgreSQL, Redis, Celery workers, beat."""
+    from priceradar.bench.runner import BenchConfig, run
+
+    cfg = BenchConfig(
+        products=products,
+        capacity_s=capacity_s,
+        nominal_s=nominal_s,
+        nominal_rate_per_h=nominal_rate,
+        workers=workers,
+        concurrency=concurrency,
+        shops=shops,
+        padding=padding,
+        fault_rate=fault_rate,
+        batch_size=batch_size,
+        max_in_flight=max_in_flight,
+        admin_db_url=database_url,
+        redis_base=redis_url.rstrip("/"),
+        work_dir=work_dir,
+    )
+    result = run(cfg, say=console.print)
+    console.print_json(json.dumps(result.figures, default=str))
