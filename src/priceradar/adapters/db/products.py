@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -47,21 +47,26 @@ def insert_products(conn: Connection, rows: Sequence[NewProduct], now: datetime)
     """Insert new products (due at once); existing URLs are left alone. Returns rows inserted."""
     if not rows:
         return 0
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     inserted = 0
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = [
             {**asdict(row), "next_check_at": now, "created_at": now, "updated_at": now}
             for row in rows[start : start + INSERT_CHUNK]
         ]
-        stmt = (
-            dialect_insert(products)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["url"])
-            .returning(products.c.id)
-        )
-        inserted += len(conn.execute(stmt).all())
+        # executemany + RETURNING: SQLAlchemy's "insertmanyvalues" batches the rows into
+        # multi-row INSERTs from one cached compilation (compiling a 2000-row VALUES per
+        # chunk took 80% of an import).
+        inserted += len(conn.execute(_insert_stmt(conn.dialect.name), chunk).all())
     return inserted
+
+
+def _insert_stmt(dialect: str) -> Any:
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        dialect_insert(products)
+        .on_conflict_do_nothing(index_elements=["url"])
+        .returning(products.c.id)
+    )
 
 
 def load_targets(conn: Connection, ids: Iterable[int]) -> list[Target]:
