@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from priceradar.domain.deals import DealRules
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure, OutcomeKind
 from priceradar.domain.priority import DEFAULT_BANDS, Band, interval_for_priority
 
@@ -133,6 +134,7 @@ class CheckPolicy:
     retry_base_s: int = 60
     retry_max_s: int = 3600
     bands: Sequence[Band] = field(default=DEFAULT_BANDS)
+    deal_rules: DealRules = field(default_factory=DealRules)
 
 
 @dataclass(frozen=True, slots=True)

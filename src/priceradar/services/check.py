@@ -98,7 +98,7 @@ def record_results(
     rows = [a.history for a in applied if a.history is not None]
     insert_history(conn, rows)
     # Same transaction: a deal and its alert exist exactly when the price row that caused them does.
-    notifications = after_checks(conn, applied, datetime.now(UTC))
+    notifications = after_checks(conn, applied, datetime.now(UTC), policy.deal_rules)
     return len(rows), notifications
 
 

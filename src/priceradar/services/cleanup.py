@@ -7,7 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 
-from priceradar.adapters.db.cleanup import delete_history_before, delete_inactive_before
+from priceradar.adapters.db.cleanup import (
+    delete_ended_deals_before,
+    delete_finished_notifications_before,
+    delete_history_before,
+    delete_inactive_before,
+)
 
 # Safety valve: one run deletes at most this many batches per kind, the rest waits a day.
 MAX_BATCHES = 10_000
@@ -31,13 +36,26 @@ def cleanup_old_data(
     history_days: int,
     inactive_days: int,
     batch_rows: int,
+    notification_days: int = 90,
+    deal_days: int = 365,
     now: datetime | None = None,
 ) -> dict[str, int]:
-    """Delete history older than `history_days` and products inactive for `inactive_days`."""
+    """Delete history older than `history_days`, products inactive for `inactive_days`,
+    finished outbox rows older than `notification_days` and deals ended `deal_days` ago."""
     now = now or datetime.now(UTC)
     history_cutoff = now - timedelta(days=history_days)
     inactive_cutoff = now - timedelta(days=inactive_days)
+    notification_cutoff = now - timedelta(days=notification_days)
+    deal_cutoff = now - timedelta(days=deal_days)
     return {
+        "notifications": _in_batches(
+            engine,
+            lambda c: delete_finished_notifications_before(c, notification_cutoff, batch_rows),
+            batch_rows,
+        ),
+        "ended_deals": _in_batches(
+            engine, lambda c: delete_ended_deals_before(c, deal_cutoff, batch_rows), batch_rows
+        ),
         "history_rows": _in_batches(
             engine, lambda c: delete_history_before(c, history_cutoff, batch_rows), batch_rows
         ),

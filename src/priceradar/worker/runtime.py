@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from priceradar.adapters.http.fetcher import FetchConfig, Fetcher
 from priceradar.adapters.ratelimit import DomainLimiter, LocalLimiter, RedisLimiter, rate_table
 from priceradar.config import Settings
 from priceradar.domain.check import CheckPolicy
+from priceradar.domain.deals import DealRules, ReferenceKind
 
 T = TypeVar("T")
 
@@ -46,12 +48,38 @@ def domain_limiter(settings: Settings) -> DomainLimiter:
     return LocalLimiter(rate_for)
 
 
+def deal_rules(s: Settings) -> DealRules:
+    def pct(value: float) -> Decimal:
+        return Decimal(str(value))
+
+    thresholds = s.deal_thresholds
+    return DealRules(
+        reference=ReferenceKind(s.deal_reference),
+        window_days=s.deal_reference_days,
+        min_discount_percent=pct(s.deal_min_discount_percent),
+        domain_percent={
+            k.removeprefix("domain:").lower(): pct(v)
+            for k, v in thresholds.items()
+            if k.startswith("domain:")
+        },
+        category_percent={
+            k.removeprefix("category:"): pct(v)
+            for k, v in thresholds.items()
+            if k.startswith("category:")
+        },
+        min_history_days=s.deal_min_history_days,
+        realert_on_deeper_drop=s.deal_realert_on_deeper_drop,
+        realert_step_percent=pct(s.deal_realert_step_percent),
+    )
+
+
 def check_policy(settings: Settings) -> CheckPolicy:
     return CheckPolicy(
         deactivate_after_not_found=settings.not_found_deactivate_after,
         retry_base_s=settings.retry_base_s,
         retry_max_s=settings.retry_max_s,
         bands=settings.priority_bands,
+        deal_rules=deal_rules(settings),
     )
 
 

@@ -89,5 +89,7 @@ def cleanup_old_data() -> dict[str, int]:
         get_runtime(settings).engine,
         history_days=settings.history_retention_days,
         inactive_days=settings.inactive_retention_days,
+        notification_days=settings.notification_retention_days,
+        deal_days=settings.deal_retention_days,
         batch_rows=settings.cleanup_batch_rows,
     )

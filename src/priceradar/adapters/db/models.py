@@ -117,4 +117,139 @@ class PriceHistory(Base):
     in_stock: Mapped[bool | None] = mapped_column(Boolean)
     kind: Mapped[str] = mapped_column(String(12))  # first | change | heartbeat
 
-    __table_args__ = (Index("ix_price_history_product_checked", "product_id", "checked_at"),)
+    __table_args__ = (
+        Index("ix_price_history_product_checked", "product_id", "checked_at"),
+        # Retention deletes by age. BRIN on PostgreSQL: rows arrive in time order, so a
+        # few pages of index cover billions of rows at almost no insert cost.
+        Index("ix_price_history_checked_at", "checked_at", postgresql_using="brin"),
+    )
+
+
+# --- deals, watches and notifications ---
+
+
+class Deal(Base):
+    """A price at least a threshold below the product's reference price; open while
+    `ended_at IS NULL`. At most one open deal per product, enforced by a partial unique index."""
+
+    __tablename__ = "deals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("products.id", ondelete="CASCADE"))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    reference_kind: Mapped[str] = mapped_column(String(12))  # median | lowest | previous
+    reference_price: Mapped[Decimal] = mapped_column(Money)  # the "original" price
+    deal_price: Mapped[Decimal] = mapped_column(Money)  # lowest price seen during the deal
+    discount_amount: Mapped[Decimal] = mapped_column(Money)
+    # Percentages as exact decimals too (Money is NUMERIC(14,4); 4 places are plenty).
+    discount_percent: Mapped[Decimal] = mapped_column(Money)
+    alert_percent: Mapped[Decimal | None] = mapped_column(Money)  # discount last announced
+    # NULL = not enough history to say.
+    lowest_14d: Mapped[bool | None] = mapped_column(Boolean)
+    lowest_30d: Mapped[bool | None] = mapped_column(Boolean)
+    lowest_90d: Mapped[bool | None] = mapped_column(Boolean)
+    lowest_180d: Mapped[bool | None] = mapped_column(Boolean)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(24))  # out_of_stock | price_rose | …
+
+    __table_args__ = (
+        # The guarantee behind "one active deal per product", also under concurrent checks.
+        Index(
+            "uq_deals_active_product",
+            "product_id",
+            unique=True,
+            postgresql_where=text("ended_at IS NULL"),
+            sqlite_where=text("ended_at IS NULL"),
+        ),
+        Index("ix_deals_product_started", "product_id", "started_at"),
+    )
+
+
+class Destination(Base):
+    """Where alerts go: a Telegram chat or channel, or an Apprise URL (which may hold secrets).
+    Permanent delivery errors disable it and record why."""
+
+    __tablename__ = "destinations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # telegram | apprise
+    target: Mapped[str] = mapped_column(Text)  # chat id / @channel, or the Apprise URL
+    enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+
+    __table_args__ = (Index("uq_destinations_kind_target", "kind", "target", unique=True),)
+
+
+class Watch(Base):
+    """A destination's interest: one product (target price, % drop, back in stock, or its
+    deals), or, with `product_id` NULL, every deal matching the filter columns."""
+
+    __tablename__ = "watches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    destination_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("destinations.id", ondelete="CASCADE")
+    )
+    product_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("products.id", ondelete="CASCADE")
+    )
+    min_discount_percent: Mapped[Decimal | None] = mapped_column(Money)
+    domain: Mapped[str | None] = mapped_column(String(255))
+    category: Mapped[str | None] = mapped_column(String(100))
+    target_price: Mapped[Decimal | None] = mapped_column(Money)
+    drop_percent: Mapped[Decimal | None] = mapped_column(Money)
+    back_in_stock: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    baseline_price: Mapped[Decimal | None] = mapped_column(Money)  # drop rule's reference
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+
+    __table_args__ = (
+        Index("ix_watches_product", "product_id"),
+        Index("ix_watches_destination", "destination_id"),
+    )
+
+
+class Notification(Base):
+    """The outbox: one row per (event, destination), written in the transaction that caused
+    it. pending -> claimed -> sending -> sent | pending (retry) | failed | unknown; see
+    services/notify.py and docs/notifications.md."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    destination_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("destinations.id", ondelete="CASCADE")
+    )
+    event_key: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(24))  # deal | deal_deeper | target_price | …
+    product_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("products.id", ondelete="SET NULL")
+    )
+    deal_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("deals.id", ondelete="SET NULL"))
+    payload: Mapped[str] = mapped_column(Text)  # MessageFacts as JSON, rendered at send time
+    status: Mapped[str] = mapped_column(String(12), server_default="pending")
+    attempts: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempt_token: Mapped[str | None] = mapped_column(String(32))
+    sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_message_id: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+
+    __table_args__ = (
+        Index("uq_notifications_destination_event", "destination_id", "event_key", unique=True),
+        # The claim and reconcile queries: only unfinished rows, oldest due first.
+        Index(
+            "ix_notifications_due",
+            "status",
+            "next_attempt_at",
+            postgresql_where=text("status IN ('pending', 'claimed', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'claimed', 'sending')"),
+        ),
+    )

@@ -1,0 +1,191 @@
+"""Watches and destinations: create, list, delete (the CLI's and any API's one code path)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, case, delete, select, update
+
+from priceradar.adapters.db.deals import dialect_insert
+from priceradar.adapters.db.models import Deal, Destination, Product, Watch
+from priceradar.adapters.notify.apprise_channel import describe, is_valid_url
+
+watches = cast(Table, Watch.__table__)
+destinations = cast(Table, Destination.__table__)
+products = cast(Table, Product.__table__)
+deals = cast(Table, Deal.__table__)
+CHANNELS = ("telegram", "apprise")
+# A numeric chat id (negative for groups and channels) or a public @channelname.
+TELEGRAM_CHAT = re.compile(r"-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31}")
+
+
+class WatchError(ValueError):
+    """The watch cannot be created as asked; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class WatchSpec:
+    channel: str  # telegram | apprise
+    target: str  # chat id / @channel, or an Apprise URL
+    product_id: int | None = None  # None: every deal matching the filters below
+    min_discount_percent: Decimal | None = None
+    domain: str | None = None
+    category: str | None = None
+    target_price: Decimal | None = None
+    drop_percent: Decimal | None = None
+    back_in_stock: bool = False
+
+
+def check_spec(spec: WatchSpec) -> None:
+    """Raise WatchError for a spec that could never fire or never be delivered."""
+    if spec.channel not in CHANNELS:
+        raise WatchError(f"unknown channel {spec.channel!r} (use {' or '.join(CHANNELS)})")
+    if spec.channel == "telegram" and not TELEGRAM_CHAT.fullmatch(spec.target):
+        raise WatchError("a Telegram chat is a numeric id (-100… for channels) or @channelname")
+    if spec.channel == "apprise" and not is_valid_url(spec.target):
+        raise WatchError("Apprise does not understand this URL (see the Apprise wiki)")
+    product_rules = (
+        spec.target_price is not None or spec.drop_percent is not None or spec.back_in_stock
+    )
+    if spec.product_id is None and product_rules:
+        raise WatchError("--target-price, --drop-percent and --back-in-stock need --product")
+    if spec.product_id is not None and (spec.domain or spec.category):
+        raise WatchError("--domain and --category filter deal watches, not product watches")
+    for name in ("min_discount_percent", "drop_percent"):
+        value = getattr(spec, name)
+        if value is not None and not 0 < value < 100:
+            raise WatchError(f"{name.replace('_', '-')} must be between 0 and 100")
+    if spec.target_price is not None and spec.target_price <= 0:
+        raise WatchError("target-price must be positive")
+
+
+def add_watch(conn: Connection, spec: WatchSpec, now: datetime) -> int:
+    """Create the watch (and its destination, re-enabled if it was disabled); returns its id."""
+    check_spec(spec)
+    if spec.product_id is not None:
+        found = conn.execute(select(products.c.id).where(products.c.id == spec.product_id))
+        if found.first() is None:
+            raise WatchError(f"no product with id {spec.product_id}")
+    conn.execute(
+        dialect_insert(conn, destinations)
+        .values(kind=spec.channel, target=spec.target, created_at=now)
+        .on_conflict_do_nothing(index_elements=["kind", "target"])
+    )
+    dest_id = conn.execute(
+        select(destinations.c.id).where(
+            destinations.c.kind == spec.channel, destinations.c.target == spec.target
+        )
+    ).scalar_one()
+    # Adding a watch is the operator saying "this destination works now".
+    conn.execute(
+        update(destinations)
+        .where(destinations.c.id == dest_id)
+        .values(enabled=True, disabled_reason=None, disabled_at=None)
+    )
+    values: dict[str, Any] = {
+        "destination_id": dest_id,
+        "product_id": spec.product_id,
+        "min_discount_percent": spec.min_discount_percent,
+        "domain": spec.domain.lower() if spec.domain else None,
+        "category": spec.category,
+        "target_price": spec.target_price,
+        "drop_percent": spec.drop_percent,
+        "back_in_stock": spec.back_in_stock,
+        "created_at": now,
+    }
+    watch_id = int(conn.execute(watches.insert().values(values).returning(watches.c.id)).one()[0])
+    if spec.product_id is not None:
+        _count_watcher(conn, spec.product_id, +1)
+    return watch_id
+
+
+def _count_watcher(conn: Connection, product_id: int, delta: int) -> None:
+    """`watcher_count` feeds the popularity score of the priority formula."""
+    count = products.c.watcher_count + delta
+    conn.execute(
+        update(products)
+        .where(products.c.id == product_id)
+        .values(watcher_count=case((count < 0, 0), else_=count))
+    )
+
+
+def delete_watch(conn: Connection, watch_id: int) -> bool:
+    row = conn.execute(
+        delete(watches).where(watches.c.id == watch_id).returning(watches.c.product_id)
+    ).first()
+    if row is None:
+        return False
+    if row.product_id is not None:
+        _count_watcher(conn, row.product_id, -1)
+    return True
+
+
+def enable_destination(conn: Connection, destination_id: int) -> bool:
+    stmt = (
+        update(destinations)
+        .where(destinations.c.id == destination_id)
+        .values(enabled=True, disabled_reason=None, disabled_at=None)
+    )
+    return bool(conn.execute(stmt).rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class WatchView:
+    id: int
+    destination_id: int
+    destination: str  # "telegram:-100123" or the masked Apprise URL
+    enabled: bool
+    disabled_reason: str | None
+    rule: str
+
+
+def list_watches(conn: Connection) -> list[WatchView]:
+    w, d = watches.c, destinations.c
+    stmt = (
+        select(watches, d.kind, d.target, d.enabled, d.disabled_reason)
+        .join(destinations, d.id == w.destination_id)
+        .order_by(w.id)
+    )
+    out = []
+    for r in conn.execute(stmt):
+        shown = describe(r.target) if r.kind == "apprise" else r.target
+        out.append(
+            WatchView(
+                r.id, r.destination_id, f"{r.kind}:{shown}", r.enabled, r.disabled_reason, _rule(r)
+            )
+        )
+    return out
+
+
+def _rule(r: Any) -> str:
+    parts = [f"product {r.product_id}" if r.product_id is not None else "all deals"]
+    if r.min_discount_percent is not None:
+        parts.append(f"discount >= {r.min_discount_percent.normalize():f}%")
+    if r.domain:
+        parts.append(f"domain {r.domain}")
+    if r.category:
+        parts.append(f"category {r.category}")
+    if r.target_price is not None:
+        parts.append(f"price <= {r.target_price.normalize():f}")
+    if r.drop_percent is not None:
+        parts.append(f"drop >= {r.drop_percent.normalize():f}%")
+    if r.back_in_stock:
+        parts.append("back in stock")
+    return ", ".join(parts)
+
+
+def list_deals(conn: Connection, active_only: bool = True, limit: int = 50) -> list[Any]:
+    """Newest deals first, with the product's title and URL."""
+    stmt = (
+        select(deals, products.c.title, products.c.url)
+        .join(products, products.c.id == deals.c.product_id)
+        .order_by(deals.c.started_at.desc(), deals.c.id.desc())
+        .limit(limit)
+    )
+    if active_only:
+        stmt = stmt.where(deals.c.ended_at.is_(None))
+    return list(conn.execute(stmt))

@@ -1,0 +1,58 @@
+"""The Apprise channel end to end against a JSON webhook receiver on localhost."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+from priceradar.adapters.notify import SendOutcome, SendResult
+from priceradar.adapters.notify.apprise_channel import AppriseChannel, describe, is_valid_url
+from priceradar.domain.messages import MessageFacts
+from tests.support.webhook import WebhookReceiver
+
+FACTS = MessageFacts(
+    kind="deal",
+    title='<b>Acme</b> & "Sons"',
+    url="https://shop.example/p/7",
+    domain="shop.example",
+    currency="EUR",
+    price=Decimal("70"),
+    old_price=Decimal("100"),
+    discount_percent=Decimal("30"),
+)
+
+
+def send(url: str) -> SendResult:
+    return asyncio.run(AppriseChannel(timeout_s=5).send(url, FACTS))
+
+
+def test_json_webhook_receives_the_alert_as_plain_text() -> None:
+    # Given a json:// destination on a local receiver
+    with WebhookReceiver() as hook:
+        # When an alert is sent
+        result = send(hook.url())
+        # Then it arrives once, with the hostile title verbatim and no HTML
+        assert result.outcome is SendOutcome.SENT
+        (post,) = hook.posts
+    assert hook.paths == ["/hook"]
+    assert post["title"] == '🔥 Deal: <b>Acme</b> & "Sons"'
+    assert '<b>Acme</b> & "Sons"' in post["message"]
+    assert "100.00 EUR → 70.00 EUR (-30%)" in post["message"]
+    assert "shop.example (https://shop.example/p/7)" in post["message"]
+
+
+def test_failing_webhook_is_retryable() -> None:
+    with WebhookReceiver(status=500) as hook:
+        result = send(hook.url())
+    assert result.outcome is SendOutcome.RETRY and "delivery failed" in result.detail
+
+
+def test_unusable_url_is_a_bad_destination() -> None:
+    assert not is_valid_url("nosuchscheme://x")
+    assert send("nosuchscheme://x").outcome is SendOutcome.BAD_DESTINATION
+
+
+def test_describe_masks_credentials() -> None:
+    url = "jsons://user:s3cr3t-pass@hooks.example/path"
+    assert is_valid_url(url)
+    assert "s3cr3t-pass" not in describe(url)

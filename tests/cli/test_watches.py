@@ -1,0 +1,111 @@
+"""`priceradar watches add|list|delete|enable` and `priceradar deals list` on the embedded DB."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, update
+from typer.testing import CliRunner, Result
+
+from priceradar.adapters.db import migrate
+from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.db.models import Deal, Destination, Product, Watch
+from priceradar.cli import app, context
+from tests.support.factories import make_products
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    monkeypatch.setenv("PRICERADAR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "200")
+    context.settings.cache_clear()
+    context.engine.cache_clear()
+    migrate.upgrade(context.settings().db_url)
+    engine = make_engine(context.settings().db_url)
+    yield engine
+    engine.dispose()
+    context.engine().dispose()
+    context.settings.cache_clear()
+    context.engine.cache_clear()
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def test_add_list_delete_watches(db: Engine) -> None:
+    # Given a tracked product
+    (pid,) = make_products(db, 1, domain="shop.example")
+    # When watches are added for a Telegram channel and an Apprise webhook with a password
+    deals = run("watches", "add", "--deals", "--min-discount", "25", "--domain", "shop.example",
+                "--telegram", "-1001234")  # fmt: skip
+    product = run("watches", "add", "--product", str(pid), "--apprise",
+                  "jsons://user:hunter2@hooks.example/p", "--target-price", "49.90",
+                  "--drop-percent", "10", "--back-in-stock")  # fmt: skip
+    assert deals.exit_code == 0, deals.output
+    assert product.exit_code == 0, product.output
+    # Then both are listed, secrets masked, and the product counts one watcher
+    listed = run("watches", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "telegram:-1001234" in listed.output
+    assert "all deals, discount >= 25%, domain shop.example" in listed.output
+    assert f"product {pid}, price <= 49.9, drop >= 10%, back in stock" in listed.output
+    assert "hunter2" not in listed.output
+    with db.connect() as conn:
+        assert conn.execute(select(Product.watcher_count)).scalar_one() == 1
+        watch_ids = conn.execute(select(Watch.id).order_by(Watch.id)).scalars().all()
+    # When one is deleted, then it is gone and the watcher count drops
+    assert run("watches", "delete", str(watch_ids[1])).exit_code == 0
+    assert run("watches", "delete", str(watch_ids[1])).exit_code == 1
+    with db.connect() as conn:
+        assert conn.execute(select(Watch.id)).scalars().all() == [watch_ids[0]]
+        assert conn.execute(select(Product.watcher_count)).scalar_one() == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--deals", "--telegram", "not a chat"], "numeric id"),
+        (["--deals", "--apprise", "nosuch://x"], "Apprise does not understand"),
+        (["--deals", "--telegram", "-1", "--target-price", "5"], "need --product"),
+        (["--product", "999", "--telegram", "-1"], "no product with id 999"),
+        (["--deals", "--telegram", "-1", "--min-discount", "120"], "between 0 and 100"),
+    ],
+)
+def test_add_refuses_broken_watches(db: Engine, args: list[str], message: str) -> None:
+    result = run("watches", "add", *args)
+    assert result.exit_code == 1 and message in result.output
+
+
+def test_add_needs_one_subject_and_one_destination(db: Engine) -> None:
+    assert run("watches", "add", "--telegram", "-1").exit_code == 2
+    assert run("watches", "add", "--deals").exit_code == 2
+
+
+def test_disabled_destination_is_shown_and_can_be_enabled(db: Engine) -> None:
+    assert run("watches", "add", "--deals", "--telegram", "@deals_here").exit_code == 0
+    with db.begin() as conn:
+        conn.execute(update(Destination).values(enabled=False, disabled_reason="chat not found"))
+        dest_id = conn.execute(select(Destination.id)).scalar_one()
+    assert "disabled: chat not found" in run("watches", "list").output
+    assert run("watches", "enable", str(dest_id)).exit_code == 0
+    assert "enabled" in run("watches", "list").output
+
+
+def test_deals_list(db: Engine) -> None:
+    (pid,) = make_products(db, 1, domain="shop.example", title="Acme Kettle")
+    now = datetime.now(UTC)
+    with db.begin() as conn:
+        conn.execute(
+            Deal.__table__.insert().values(
+                product_id=pid, currency="EUR", reference_kind="median", reference_price=100,
+                deal_price=70, discount_amount=30, discount_percent=30, lowest_30d=True,
+                started_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+    out = run("deals", "list").output
+    assert "Acme Kettle" in out and "100.00" in out and "70.00" in out and "30%" in out
+    assert "30d" in out

@@ -1,0 +1,180 @@
+"""Deals and alerts written in the check's transaction, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import Engine, Table, insert, select
+
+from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.db.models import Deal, Notification, PriceHistory, Product
+from priceradar.adapters.db.products import insert_history
+from priceradar.domain.check import CheckPolicy, CheckResult, ProductState, apply_check
+from priceradar.domain.deals import DealRules
+from priceradar.domain.outcome import OutcomeKind
+from priceradar.services import deals as deal_service
+from priceradar.services.check import record_results
+from priceradar.services.watches import WatchSpec, add_watch
+from tests.support.factories import make_products, sqlite_engine
+from tests.support.services import require_postgres
+from tests.support.stack import postgres_database
+
+D = Decimal
+RULES = DealRules(min_discount_percent=D(20), min_history_days=7, realert_step_percent=D(5))
+history = cast(Table, PriceHistory.__table__)
+products = cast(Table, Product.__table__)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        with sqlite_engine(tmp_path) as eng:
+            yield eng
+        return
+    require_postgres()
+    with postgres_database() as url:
+        eng = make_engine(url)
+        yield eng
+        eng.dispose()
+
+
+def product_with_history(engine: Engine, price: str = "100", days: int = 40) -> int:
+    """A product checked at `price` for `days` days (one stored observation, as in life)."""
+    (pid,) = make_products(engine, 1, domain="shop.example", start=int(time.time() * 1e6))
+    at = datetime.now(UTC) - timedelta(days=days)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(history).values(product_id=pid, checked_at=at, price=D(price),
+                                   currency="USD", in_stock=True, kind="first")
+        )  # fmt: skip
+        conn.execute(
+            products.update()
+            .where(products.c.id == pid)
+            .values(price=D(price), currency="USD", in_stock=True, title="<b>Acme</b> & Sons",
+                    last_checked_at=at, last_history_at=at)
+        )  # fmt: skip
+    return pid
+
+
+def check(engine: Engine, pid: int, price: str, in_stock: bool = True) -> int:
+    """Store one successful check now; returns outbox rows queued in its transaction."""
+    result = CheckResult(
+        pid,
+        datetime.now(UTC),
+        OutcomeKind.OK if in_stock else OutcomeKind.OUT_OF_STOCK,
+        price=D(price),
+        currency="USD",
+        in_stock=in_stock,
+        title=None,
+    )
+    with engine.begin() as conn:
+        return record_results(conn, [result], CheckPolicy(deal_rules=RULES))[1]
+
+
+def rows(engine: Engine, model: Any) -> list[Any]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(model.__table__).order_by(model.id)))
+
+
+def test_deal_lifecycle_and_alerts(engine: Engine) -> None:
+    # Given a product at 100 for 40 days, a Telegram chat watching all deals, and a webhook
+    # watching the same product for back-in-stock only
+    pid = product_with_history(engine)
+    with engine.begin() as conn:
+        now = datetime.now(UTC)
+        add_watch(conn, WatchSpec("telegram", "-100777"), now)
+        add_watch(conn, WatchSpec("apprise", "json://127.0.0.1:9/x", pid, back_in_stock=True), now)
+
+    # When the price drops 20%: a deal starts and the chat is told, once
+    assert check(engine, pid, "80") == 1
+    # When it drops a little more: the deal deepens quietly (less than 5 points deeper)
+    assert check(engine, pid, "78") == 0
+    # When it drops much more: the deal deepens and alerts again
+    assert check(engine, pid, "70") == 1
+    # When the price rises back above the threshold: the deal ends
+    assert check(engine, pid, "95") == 0
+    # When it sells out and comes back: the webhook hears "back in stock"
+    assert check(engine, pid, "95", in_stock=False) == 0
+    assert check(engine, pid, "95") == 1
+    # When it drops again: a new deal, a new alert
+    assert check(engine, pid, "75") == 1
+
+    deals = rows(engine, Deal)
+    assert [(d.deal_price, d.end_reason, d.ended_at is None) for d in deals] == [
+        (D("70"), "price_rose", False),
+        (D("75"), None, True),
+    ]
+    first = deals[0]
+    assert (first.reference_price, first.discount_amount, first.discount_percent) == (
+        D("100"), D("30"), D("30"))  # fmt: skip
+    assert (first.lowest_14d, first.lowest_30d, first.lowest_90d) == (True, True, None)
+    sent = rows(engine, Notification)
+    assert [n.kind for n in sent] == ["deal", "deal_deeper", "back_in_stock", "deal"]
+    assert [n.event_key for n in sent][:2] == [f"deal:{first.id}", f"deal:{first.id}:70.0000"]
+    payload = json.loads(sent[0].payload)
+    assert payload["title"] == "<b>Acme</b> & Sons"
+    assert (D(payload["old_price"]), D(payload["price"])) == (D(100), D(80))
+    assert all(n.status == "pending" for n in sent)
+
+
+def test_redelivered_check_queues_nothing_twice(engine: Engine) -> None:
+    # Given a deal-starting result stored once
+    pid = product_with_history(engine)
+    with engine.begin() as conn:
+        add_watch(conn, WatchSpec("telegram", "-1"), datetime.now(UTC))
+    result = CheckResult(pid, datetime.now(UTC), OutcomeKind.OK, D("50"), "USD", True)
+    with engine.begin() as conn:
+        assert record_results(conn, [result], CheckPolicy(deal_rules=RULES))[1] == 1
+    # When the same result is applied again (a redelivered batch), then nothing is added
+    with engine.begin() as conn:
+        assert record_results(conn, [result], CheckPolicy(deal_rules=RULES))[1] == 0
+    assert len(rows(engine, Deal)) == 1 and len(rows(engine, Notification)) == 1
+
+
+def test_no_deal_without_enough_history(engine: Engine) -> None:
+    pid = product_with_history(engine, days=3)
+    with engine.begin() as conn:
+        add_watch(conn, WatchSpec("telegram", "-1"), datetime.now(UTC))
+    assert check(engine, pid, "10") == 0
+    assert rows(engine, Deal) == []
+
+
+def test_concurrent_writers_open_one_deal(engine: Engine) -> None:
+    # Given two transactions deciding a deal for the same product at the same time, without
+    # the row lock `record_results` normally takes: only the unique index stands between them
+    pid = product_with_history(engine)
+    with engine.begin() as conn:
+        add_watch(conn, WatchSpec("telegram", "-1"), datetime.now(UTC))
+    state = ProductState(pid, D(100), "USD", True, "active", 0, None, None,
+                         datetime.now(UTC) - timedelta(days=40), 1, 0, 0, 0)  # fmt: skip
+    start = threading.Barrier(2)
+    queued: list[int] = []
+
+    def writer(offset_s: float) -> None:
+        at = datetime.now(UTC) + timedelta(seconds=offset_s)
+        applied = apply_check(state, CheckResult(pid, at, OutcomeKind.OK, D(60), "USD", True),
+                              CheckPolicy(deal_rules=RULES))  # fmt: skip
+        assert applied is not None and applied.history is not None
+        start.wait()
+        with engine.begin() as conn:
+            insert_history(conn, [applied.history])
+            queued.append(deal_service.after_checks(conn, [applied], datetime.now(UTC), RULES))
+            time.sleep(0.5)  # both have read "no open deal" before either commits
+
+    threads = [threading.Thread(target=writer, args=(i / 1000,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    # Then exactly one deal is open and one alert queued
+    assert sum(1 for d in rows(engine, Deal) if d.ended_at is None) == 1
+    assert sorted(queued) == [0, 1]
+    assert len(rows(engine, Notification)) == 1
