@@ -119,7 +119,9 @@ def test_domain_limit_holds_across_two_worker_processes(
         stack.app.send_task("batch_price_check", args=[ids[12:]]),
     ]
     for r in results:
-        assert r.get(timeout=60)["outcomes"] == {"ok": 12}
+        summary = r.get(timeout=60)
+        assert summary["checked"] == 12
+        assert set(summary["outcomes"]) <= {"ok", "out_of_stock"}, summary
 
     # Then the shop never saw more than rate + burst requests in any one-second window
     stamps = sorted(list(shop.state.request_times)[before:])

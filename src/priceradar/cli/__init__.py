@@ -6,8 +6,11 @@ import sys
 
 import typer
 
-from priceradar.cli import commands
+from priceradar.cli import api as api_commands
+from priceradar.cli import bench as bench_commands
+from priceradar.cli import commands, watches
 from priceradar.cli import demo as demo_commands
+from priceradar.cli.discover import discover_command
 from priceradar.config import ConfigError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -18,6 +21,13 @@ app.command("run")(commands.run)
 app.command("status")(commands.status)
 app.command("demo")(demo_commands.demo)
 app.command("shop")(demo_commands.shop)
+app.command("api")(api_commands.api)
+app.add_typer(api_commands.api_key, name="api-key")
+app.command("flower")(api_commands.flower)
+app.command("discover")(discover_command)
+app.command("bench")(bench_commands.bench)
+app.add_typer(watches.app, name="watches")
+app.add_typer(watches.deals_app, name="deals")
 
 
 def main() -> None:

@@ -15,7 +15,8 @@ from celery import Celery, Task
 from kombu import Exchange, Queue
 
 from priceradar.adapters.embedded_broker import register_embedded_transport
-from priceradar.config import ConfigError, Settings, load_settings
+from priceradar.config import ConfigError, Settings, load_settings, parse_cron
+from priceradar.worker import logging_setup  # noqa: F401  (signals: logging, metrics)
 
 QUEUES = ("price_check", "product_fetch", "notifications", "batch_processing")
 MAX_PRIORITY = 10
@@ -123,14 +124,36 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_max_tasks_per_child": 500,
         "worker_hijack_root_logger": False,
         "worker_redirect_stdouts": False,
-        "beat_schedule": {
-            "dispatch-due-checks": {
-                "task": "dispatch_due_checks",
-                "schedule": settings.dispatch_interval_s,
-                "options": {"expires": settings.dispatch_interval_s * 2},
-            },
+        "beat_schedule": beat_schedule(settings),
+    }
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The continuous dispatcher plus the seed guide's jobs at their configured times."""
+    schedule: dict[str, dict[str, Any]] = {
+        "dispatch-due-checks": {
+            "task": "dispatch_due_checks",
+            "schedule": settings.dispatch_interval_s,
+            # A tick that could not run in time is dropped: the next one leases the same rows.
+            "options": {"expires": settings.dispatch_interval_s * 2},
+        },
+        # Safety net behind the send after each commit: settles lost leases, sends leftovers.
+        "schedule-notifications": {
+            "task": "schedule_notifications",
+            "schedule": settings.notifications_interval_s,
+            "options": {"expires": settings.notifications_interval_s},
         },
     }
+    for task, cron in (
+        ("schedule_high_priority_checks", settings.cron_high_priority_checks),
+        ("schedule_medium_priority_checks", settings.cron_medium_priority_checks),
+        ("schedule_low_priority_checks", settings.cron_low_priority_checks),
+        ("schedule_product_fetch", settings.cron_product_fetch),
+        ("update_product_priorities", settings.cron_update_priorities),
+        ("cleanup_old_data", settings.cron_cleanup),
+    ):
+        schedule[task.replace("_", "-")] = {"task": task, "schedule": parse_cron(cron)}
+    return schedule
 
 
 def create_app(settings: Settings) -> Celery[Any]:

@@ -1,0 +1,1 @@
+"""Logging and metrics: what operators see of a running priceradar."""

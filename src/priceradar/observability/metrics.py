@@ -1,0 +1,240 @@
+"""Scrape-time metrics: gauges computed from the database and the broker when Prometheus asks.
+
+No worker has to push anything, and the numbers are right however many workers ran: products by
+outcome and domain, checks and failures per domain (sums of the per-product counters), how
+overdue the most overdue products are, what is in flight, and queue lengths including Redis's
+priority sub-lists. A few grouped queries per scrape, cached for `metrics_cache_s`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import redis
+from kombu import Connection as BrokerConnection
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import Connection, Engine, Table, func, select
+
+from priceradar.adapters.db.models import Deal, Notification, Product
+from priceradar.config import Settings
+
+log = logging.getLogger(__name__)
+products = cast(Table, Product.__table__)
+deals = cast(Table, Deal.__table__)
+notifications = cast(Table, Notification.__table__)
+P = products.c
+
+# Kombu's Redis transport keeps priority levels in separate lists: `name` for step 0 and
+# `name:1` … `name:9` (priority_steps=range(10), sep=":"). A queue's length is their sum.
+REDIS_PRIORITY_STEPS = range(10)
+QueueLengths = Callable[[], dict[tuple[str, str], int]]
+
+
+def redis_list_names(queue: str) -> list[str]:
+    return [queue if step == 0 else f"{queue}:{step}" for step in REDIS_PRIORITY_STEPS]
+
+
+def broker_queue_lengths(settings: Settings, queues: Iterable[str]) -> QueueLengths:
+    """A function reading the broker's queue lengths, keyed (queue, list or queue)."""
+    names = list(queues)
+    if settings.broker_transport == "redis":
+        client = redis.Redis.from_url(
+            settings.broker_url, socket_timeout=2, socket_connect_timeout=2
+        )
+
+        def redis_lengths() -> dict[tuple[str, str], int]:
+            pipe = client.pipeline(transaction=False)
+            keys = [(q, name) for q in names for name in redis_list_names(q)]
+            for _, name in keys:
+                pipe.llen(name)
+            return {key: int(n) for key, n in zip(keys, pipe.execute(), strict=True)}
+
+        return redis_lengths
+    if settings.broker_transport == "amqp":
+
+        def amqp_lengths() -> dict[tuple[str, str], int]:
+            out: dict[tuple[str, str], int] = {}
+            with BrokerConnection(settings.broker_url, connect_timeout=2) as conn:
+                channel: Any = conn.channel()
+                for q in names:
+                    # passive: report, never create (a missing queue has no messages)
+                    try:
+                        out[(q, q)] = int(channel.queue_declare(q, passive=True).message_count)
+                    except Exception:
+                        channel = conn.channel()
+                        out[(q, q)] = 0
+            return out
+
+        return amqp_lengths
+    return dict  # the embedded file-system broker has no cheap length
+
+
+class PriceradarCollector(Collector):
+    """Computes priceradar's gauges on scrape; failures show as `priceradar_source_up 0`."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        queue_lengths: QueueLengths,
+        cache_s: float = 10.0,
+        max_domains: int = 50,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._engine = engine
+        self._queue_lengths = queue_lengths
+        self._cache_s = cache_s
+        self._max_domains = max_domains
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._cached: tuple[float, list[Metric]] | None = None
+
+    def collect(self) -> Iterator[Metric]:
+        with self._lock:
+            if self._cached is None or time.monotonic() - self._cached[0] >= self._cache_s:
+                self._cached = (time.monotonic(), self._compute())
+            families = self._cached[1]
+        yield from families
+
+    def _compute(self) -> list[Metric]:
+        up = GaugeMetricFamily(
+            "priceradar_source_up", "Whether the source answered this scrape.", labels=["source"]
+        )
+        families: list[Metric] = [up]
+        try:
+            with self._engine.connect() as conn:
+                families += self._database_metrics(conn, self._clock())
+            up.add_metric(["database"], 1)
+        except Exception:
+            log.warning("metrics: database query failed", exc_info=True)
+            up.add_metric(["database"], 0)
+        try:
+            families.append(self._queue_metric(self._queue_lengths()))
+            up.add_metric(["broker"], 1)
+        except Exception:
+            log.warning("metrics: broker query failed", exc_info=True)
+            up.add_metric(["broker"], 0)
+        return families
+
+    def _database_metrics(self, conn: Connection, now: datetime) -> list[Metric]:
+        return [*self._by_domain(conn), *self._staleness(conn, now), *self._alerts(conn)]
+
+    @staticmethod
+    def _alerts(conn: Connection) -> list[Metric]:
+        active = GaugeMetricFamily(
+            "priceradar_active_deals", "Open deals (one per product at most)."
+        )
+        active.add_metric(
+            [], conn.execute(select(func.count()).where(deals.c.ended_at.is_(None))).scalar_one()
+        )
+        outbox = GaugeMetricFamily(
+            "priceradar_notifications",
+            "Notification outbox rows by status (sent, failed, pending, …): the outbox as it is "
+            "now, which cleanup prunes, not a lifetime total.",
+            labels=["status"],
+        )
+        status = notifications.c.status
+        for name, n in conn.execute(select(status, func.count()).group_by(status)):
+            outbox.add_metric([str(name)], int(n))
+        return [active, outbox]
+
+    def _by_domain(self, conn: Connection) -> list[Metric]:
+        outcome = func.coalesce(P.last_outcome, "never")
+        rows = conn.execute(
+            select(
+                P.domain,
+                outcome,
+                func.count(),
+                func.coalesce(func.sum(P.check_count), 0),
+                func.coalesce(func.sum(P.failure_count), 0),
+            ).group_by(P.domain, outcome)
+        ).all()
+        sizes: dict[str, int] = defaultdict(int)
+        for domain, _, n, _, _ in rows:
+            sizes[domain] += int(n)
+        # Bound label cardinality: the busiest domains by name, the long tail as "other".
+        kept = set(sorted(sizes, key=lambda d: (-sizes[d], d))[: self._max_domains])
+        by_outcome: dict[tuple[str, str], int] = defaultdict(int)
+        checks: dict[str, int] = defaultdict(int)
+        failures: dict[str, int] = defaultdict(int)
+        for domain, result, n, checked, failed in rows:
+            label = domain if domain in kept else "other"
+            by_outcome[(label, str(result))] += int(n)
+            checks[label] += int(checked)
+            failures[label] += int(failed)
+        products_g = GaugeMetricFamily(
+            "priceradar_products",
+            "Tracked products by domain and last check outcome ('never' = not checked yet).",
+            labels=["domain", "outcome"],
+        )
+        for (domain, result), n in sorted(by_outcome.items()):
+            products_g.add_metric([domain, result], n)
+        checks_c = CounterMetricFamily(
+            "priceradar_checks", "Checks done per domain (all outcomes).", labels=["domain"]
+        )
+        failures_c = CounterMetricFamily(
+            "priceradar_check_failures", "Failed checks per domain.", labels=["domain"]
+        )
+        for domain in sorted(checks):
+            checks_c.add_metric([domain], checks[domain])
+            failures_c.add_metric([domain], failures[domain])
+        return [products_g, checks_c, failures_c]
+
+    def _staleness(self, conn: Connection, now: datetime) -> list[Metric]:
+        due = P.next_check_at <= now
+        rows = conn.execute(
+            select(
+                P.priority_band,
+                func.count().filter(due),
+                func.min(P.next_check_at).filter(due),
+                func.count().filter(P.lease_until > now),
+            )
+            .where(P.status == "active")
+            .group_by(P.priority_band)
+        ).all()
+        overdue = GaugeMetricFamily(
+            "priceradar_overdue_products",
+            "Active products whose next check time has passed, by priority band (0 = urgent).",
+            labels=["band"],
+        )
+        oldest = GaugeMetricFamily(
+            "priceradar_max_overdue_seconds",
+            "How long the most overdue active product has waited past its check time.",
+            labels=["band"],
+        )
+        in_flight = GaugeMetricFamily(
+            "priceradar_in_flight_products", "Products leased to a queued or running check."
+        )
+        leased_total = 0
+        for band, n_due, first_due, leased in rows:
+            overdue.add_metric([str(band)], int(n_due))
+            waited = (now - _aware(first_due)).total_seconds() if first_due is not None else 0.0
+            oldest.add_metric([str(band)], max(0.0, waited))
+            leased_total += int(leased)
+        in_flight.add_metric([], leased_total)
+        return [overdue, oldest, in_flight]
+
+    @staticmethod
+    def _queue_metric(lengths: dict[tuple[str, str], int]) -> Metric:
+        gauge = GaugeMetricFamily(
+            "priceradar_queue_length",
+            "Messages waiting in a broker queue; Redis priority sub-lists are listed separately "
+            "(sum by queue for the total).",
+            labels=["queue", "list"],
+        )
+        for (queue, name), n in sorted(lengths.items()):
+            gauge.add_metric([queue, name], n)
+        return gauge
+
+
+def _aware(value: Any) -> datetime:
+    # MIN() over a TypeDecorator column comes back raw on some dialects (naive on SQLite).
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return cast(datetime, value if value.tzinfo else value.replace(tzinfo=UTC))

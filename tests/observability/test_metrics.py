@@ -1,0 +1,128 @@
+"""/metrics: products by outcome and domain, staleness, in-flight, Redis priority sub-queues."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import redis
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import update
+from starlette.testclient import TestClient
+
+from priceradar.adapters.db.models import Product
+from tests.api.conftest import API_KEY
+from tests.api.test_health import closed_port
+from tests.api.test_products import add, shop_urls
+from tests.support.services import REDIS_HOST_PORT
+
+# Next to the test suite's reserved databases (13-15); only keys this test creates are touched.
+QUIET_BROKER_DB = 12
+
+
+def scrape(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The exposition as {(sample name, sorted labels): value}."""
+    response = client.get("/metrics")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(response.text)
+        for s in family.samples
+    }
+
+
+def test_metrics_show_outcomes_staleness_and_every_priority_sub_queue(
+    make_api: Callable[..., TestClient],
+) -> None:
+    # Given an API on a broker database no worker consumes (so messages stay where put)
+    broker_url = f"redis://{REDIS_HOST_PORT}/{QUIET_BROKER_DB}"
+    client = make_api(headers={"X-API-Key": API_KEY}, celery_broker_url=broker_url)
+    # and three products on one domain: one checked ok, one an hour overdue, one leased
+    urls = shop_urls(3)
+    domain = urls[0].split("/")[2]
+    ids = [add(client, u)["id"] for u in urls]
+    now = datetime.now(UTC)
+    with client.app.state.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(
+            update(Product)
+            .where(Product.id == ids[0])
+            .values(
+                last_outcome="ok",
+                check_count=4,
+                failure_count=1,
+                next_check_at=now + timedelta(hours=1),
+            )
+        )
+        conn.execute(
+            update(Product)
+            .where(Product.id == ids[1])
+            .values(next_check_at=now - timedelta(hours=1))
+        )
+        conn.execute(
+            update(Product)
+            .where(Product.id == ids[2])
+            .values(
+                lease_until=now + timedelta(minutes=5), next_check_at=now + timedelta(minutes=5)
+            )
+        )
+    # and messages waiting in the bare list and in a Redis priority sub-list of price_check
+    broker = redis.Redis.from_url(broker_url)
+    broker.delete(*[f"price_check:{i}" for i in range(1, 10)], "price_check")
+    broker.lpush("price_check:3", "m1", "m2")
+    broker.lpush("price_check", "m3")
+
+    # When Prometheus scrapes the API
+    metrics = scrape(client)
+
+    # Then the gauges tell the state, per domain and per list
+    assert metrics[("priceradar_products", (("domain", domain), ("outcome", "ok")))] == 1
+    assert metrics[("priceradar_products", (("domain", domain), ("outcome", "never")))] == 2
+    assert metrics[("priceradar_checks_total", (("domain", domain),))] == 4
+    assert metrics[("priceradar_check_failures_total", (("domain", domain),))] == 1
+    assert metrics[("priceradar_max_overdue_seconds", (("band", "4"),))] >= 3600
+    assert metrics[("priceradar_overdue_products", (("band", "4"),))] >= 1
+    assert metrics[("priceradar_in_flight_products", ())] >= 1
+    lists = {
+        dict(labels)["list"]: value
+        for (name, labels), value in metrics.items()
+        if name == "priceradar_queue_length" and dict(labels)["queue"] == "price_check"
+    }
+    assert lists == {
+        "price_check": 1,
+        **{f"price_check:{i}": (2 if i == 3 else 0) for i in range(1, 10)},
+    }
+    assert metrics[("priceradar_source_up", (("source", "broker"),))] == 1
+    assert metrics[("priceradar_source_up", (("source", "database"),))] == 1
+    broker.delete("price_check:3", "price_check")
+
+
+def test_a_broker_outage_shows_as_source_down_not_as_a_failed_scrape(
+    make_api: Callable[..., TestClient],
+) -> None:
+    client = make_api(
+        headers={"X-API-Key": API_KEY},
+        celery_broker_url=f"redis://127.0.0.1:{closed_port()}/0",
+    )
+    metrics = scrape(client)
+    assert metrics[("priceradar_source_up", (("source", "broker"),))] == 0
+    assert metrics[("priceradar_source_up", (("source", "database"),))] == 1
+
+
+def test_domains_beyond_the_cap_are_grouped_as_other(make_api: Callable[..., TestClient]) -> None:
+    client = make_api(headers={"X-API-Key": API_KEY}, metrics_max_domains=1)
+    for _ in range(2):
+        add(client, shop_urls(1)[0])
+    domains = {
+        dict(labels)["domain"] for (name, labels) in scrape(client) if name == "priceradar_products"
+    }
+    assert len(domains) == 2 and "other" in domains
+
+
+def test_open_deals_are_counted(client: TestClient) -> None:
+    from tests.api.test_deals_watches import store_deal
+
+    before = scrape(client).get(("priceradar_active_deals", ()), 0)
+    product_id = add(client, shop_urls(1)[0])["id"]
+    store_deal(client, product_id, datetime.now(UTC), ended=False)
+    assert scrape(client)[("priceradar_active_deals", ())] == before + 1
