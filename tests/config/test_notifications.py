@@ -10,7 +10,8 @@ import pytest
 from priceradar.config import ConfigError, Settings, load_settings
 from priceradar.domain.deals import ReferenceKind
 from priceradar.worker.app import celery_config
-from priceradar.worker.notify_tasks import channels, deal_rules, delivery_options
+from priceradar.worker.notify_tasks import channels, delivery_options
+from priceradar.worker.runtime import deal_rules
 
 TOKEN = "123456789:AAH-secret_token_value_0123456789ab"
 
