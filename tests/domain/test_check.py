@@ -264,3 +264,26 @@ def test_out_of_stock_without_price_keeps_last_known_price() -> None:
     assert applied is not None
     assert applied.update.price == Decimal("10.00") and applied.update.in_stock is False
     assert applied.history is not None and applied.history.in_stock is False
+
+
+def test_page_signals_flow_into_the_update_and_absent_ones_keep_the_stored_value() -> None:
+    # Given a page stating rating, reviews and category
+    def signals(_body: bytes, _url: str) -> ExtractedProduct:
+        return ExtractedProduct(Decimal("10"), "EUR", True, "T", None, "json-ld", 4.5, 120, "Audio")
+
+    result = classify(1, page(), AT, signals)
+    applied = apply_check(state(), result, POLICY)
+    assert applied is not None
+    assert (applied.update.rating, applied.update.review_count, applied.update.category) == (
+        4.5,
+        120,
+        "Audio",
+    )
+    # and a failed check brings none of them (None: the stored values stay)
+    failed = apply_check(state(), CheckResult(1, AT, OutcomeKind.TIMEOUT, error="slow"), POLICY)
+    assert failed is not None
+    assert (failed.update.rating, failed.update.review_count, failed.update.category) == (
+        None,
+        None,
+        None,
+    )

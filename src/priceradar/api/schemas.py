@@ -54,6 +54,9 @@ class ProductPublic(BaseModel):
     domain: str
     title: str | None
     image_url: str | None
+    category: str | None
+    rating: float | None
+    review_count: int
     currency: str | None
     price: Decimal | None
     in_stock: bool | None

@@ -52,6 +52,10 @@ class CheckResult:
     http_status: int | None = None
     retry_after_s: float | None = None
     elapsed_ms: int = 0
+    # Popularity and grouping signals the page may state; None keeps what is stored.
+    rating: float | None = None
+    review_count: int | None = None
+    category: str | None = None
 
 
 def classify(
@@ -106,6 +110,9 @@ def classify(
         image_url=extracted.image_url,
         http_status=page.status,
         elapsed_ms=page.elapsed_ms,
+        rating=extracted.rating,
+        review_count=extracted.review_count,
+        category=extracted.category,
     )
 
 
@@ -139,7 +146,10 @@ class CheckPolicy:
 
 @dataclass(frozen=True, slots=True)
 class ProductUpdate:
-    """New values for a product row after a check: written as one executemany."""
+    """New values for a product row after a check: written as one executemany.
+
+    None in `title`, `image_url`, `rating`, `review_count` or `category` keeps the stored value.
+    """
 
     id: int
     price: Decimal | None
@@ -147,6 +157,9 @@ class ProductUpdate:
     in_stock: bool | None
     title: str | None
     image_url: str | None
+    rating: float | None
+    review_count: int | None
+    category: str | None
     status: str
     last_outcome: str
     last_error: str | None
@@ -291,6 +304,9 @@ def _update(
         in_stock=in_stock,
         title=result.title,
         image_url=result.image_url,
+        rating=result.rating,
+        review_count=result.review_count,
+        category=result.category,
         status=status or state.status,
         last_outcome=result.outcome.value,
         last_error=result.error,

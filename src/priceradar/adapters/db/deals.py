@@ -45,7 +45,7 @@ class ProductInfo:
     domain: str
     title: str | None
     image_url: str | None
-    category: str | None = None  # products carry no category column yet
+    category: str | None = None
 
 
 def dialect_insert(conn: Connection, table: Table) -> Any:
@@ -80,6 +80,7 @@ def load_products_and_deals(
             p.domain,
             p.title,
             p.image_url,
+            p.category,
             d.id.label("deal_id"),
             d.currency.label("deal_currency"),
             d.reference_kind,
@@ -93,7 +94,7 @@ def load_products_and_deals(
     infos: dict[int, ProductInfo] = {}
     active: dict[int, ActiveDeal] = {}
     for r in conn.execute(stmt):
-        infos[r.id] = ProductInfo(r.id, r.url, r.domain, r.title, r.image_url)
+        infos[r.id] = ProductInfo(r.id, r.url, r.domain, r.title, r.image_url, r.category)
         if r.deal_id is not None:
             active[r.id] = ActiveDeal(
                 id=r.deal_id,

@@ -50,6 +50,7 @@ class Product(Base):
     domain: Mapped[str] = mapped_column(String(255))
     title: Mapped[str | None] = mapped_column(Text)
     image_url: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(120))  # per-category deal thresholds
     currency: Mapped[str | None] = mapped_column(String(3))
     price: Mapped[Decimal | None] = mapped_column(Money)
     in_stock: Mapped[bool | None] = mapped_column(Boolean)

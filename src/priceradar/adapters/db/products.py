@@ -115,6 +115,9 @@ _UPDATE = (
         # A failed check brings no title or image: keep the ones we have.
         title=func.coalesce(bindparam("title"), products.c.title),
         image_url=func.coalesce(bindparam("image_url"), products.c.image_url),
+        rating=func.coalesce(bindparam("rating"), products.c.rating),
+        review_count=func.coalesce(bindparam("review_count"), products.c.review_count),
+        category=func.coalesce(bindparam("category"), products.c.category),
         status=bindparam("status"),
         last_outcome=bindparam("last_outcome"),
         last_error=bindparam("last_error"),
