@@ -99,7 +99,7 @@ def update_product(
     re-activated product is due at once with its not-found streak forgotten.
     """
     row = conn.execute(
-        select(P.status, P.last_checked_at, P.next_check_at)
+        select(P.status, P.last_checked_at, P.next_check_at, P.lease_until)
         .where(P.id == product_id)
         .with_for_update()
     ).first()
@@ -109,7 +109,10 @@ def update_product(
     if "check_interval_s" in changes:
         interval = changes["check_interval_s"]
         values["check_interval_s"] = interval
-        if interval is not None and row.next_check_at > now:
+        # In flight (leased): the running check reschedules it with the new interval; moving
+        # next_check_at now would make it due while leased, i.e. dispatched twice.
+        leased = row.lease_until is not None and row.lease_until > now
+        if interval is not None and row.next_check_at > now and not leased:
             planned = (row.last_checked_at or now) + timedelta(seconds=interval)
             values["next_check_at"] = max(now, min(row.next_check_at, planned))
     if changes.get("active") is not None:
