@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
+from priceradar.bench.stack import beat_argv, celery_argv, worker_argv
 from priceradar.config import Settings, load_settings
 from priceradar.worker.app import create_app
 from tests.support.services import PG_ADMIN_URL
@@ -82,23 +83,7 @@ class Stack:
         name = f"w{len(self.workers)}-{uuid.uuid4().hex[:6]}@%h"
         log = (self.data_dir / f"worker-{len(self.workers)}.log").open("wb")
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "priceradar.worker",
-                "worker",
-                "-P",
-                "prefork",
-                f"--concurrency={concurrency}",
-                "-n",
-                name,
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-                *extra,
-            ],
+            worker_argv(name, concurrency, "INFO", *extra),
             env=self.process_env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -117,17 +102,7 @@ class Stack:
         n = len(self.workers)
         log = (self.data_dir / f"worker-beat-{n}.log").open("wb")
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "priceradar.worker",
-                "beat",
-                "--loglevel=INFO",
-                "--schedule",
-                str(self.data_dir / f"beat-{n}.schedule"),
-            ],
+            beat_argv(self.data_dir / f"beat-{n}.schedule", "INFO"),
             env=self.process_env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -150,7 +125,7 @@ class Stack:
     def celery(self, *args: str, timeout_s: float = 60) -> subprocess.CompletedProcess[str]:
         """Run the `celery -A priceradar.worker …` CLI as an operator would."""
         return subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "priceradar.worker", *args],
+            celery_argv(*args),
             env=self.process_env,
             capture_output=True,
             text=True,

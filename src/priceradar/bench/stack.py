@@ -81,45 +81,33 @@ def start_shops(procs: Processes, count: int, port: int, padding: int, fault_rat
             time.sleep(0.2)
 
 
+def celery_argv(*args: str) -> list[str]:
+    """`celery -A priceradar.worker …` with this interpreter (works inside any venv)."""
+    return [sys.executable, "-m", "celery", "-A", "priceradar.worker", *args]
+
+
+def worker_argv(name: str, concurrency: int, loglevel: str = "WARNING", *extra: str) -> list[str]:
+    """A prefork worker that starts fast: no gossip or mingle (we never need their state)."""
+    return celery_argv(
+        "worker", "-P", "prefork", f"--concurrency={concurrency}", "-n", name,
+        "--without-gossip", "--without-mingle", f"--loglevel={loglevel}", *extra,
+    )  # fmt: skip
+
+
+def beat_argv(schedule: Path, loglevel: str = "WARNING") -> list[str]:
+    return celery_argv("beat", f"--loglevel={loglevel}", "--schedule", str(schedule))
+
+
 def start_workers(procs: Processes, workers: int, concurrency: int) -> None:
     for n in range(workers):
         procs.start(
             f"worker-{n}",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "priceradar.worker",
-                "worker",
-                "-P",
-                "prefork",
-                f"--concurrency={concurrency}",
-                "-n",
-                f"bench{n}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=WARNING",
-            ],
+            worker_argv(f"bench{n}@%h", concurrency, "WARNING", "--without-heartbeat"),
         )
 
 
 def start_beat(procs: Processes, schedule: Path) -> None:
-    procs.start(
-        "beat",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "priceradar.worker",
-            "beat",
-            "--loglevel=WARNING",
-            "--schedule",
-            str(schedule),
-        ],
-    )
+    procs.start("beat", beat_argv(schedule))
 
 
 def free_port() -> int:
