@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Unpack, cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, Row, Table, delete, insert, select, update
 
@@ -64,13 +64,13 @@ def add_product(conn: Connection, product: NewProduct, now: datetime) -> tuple[i
     return int(product_id), created
 
 
-def get_product(conn: Connection, product_id: int) -> Row[Any, Unpack[tuple[Any, ...]]] | None:
+def get_product(conn: Connection, product_id: int) -> Row[Any, *tuple[Any, ...]] | None:
     return conn.execute(select(*PUBLIC_COLUMNS).where(P.id == product_id)).first()
 
 
 def list_products(
     conn: Connection, filters: ProductFilter, after: int, limit: int, now: datetime
-) -> Sequence[Row[Any, Unpack[tuple[Any, ...]]]]:
+) -> Sequence[Row[Any, *tuple[Any, ...]]]:
     """Products with id > `after` in id order: each page is one index range scan, no OFFSET."""
     stmt = select(*PUBLIC_COLUMNS).where(P.id > after).order_by(P.id).limit(limit)
     if filters.active is not None:
