@@ -1,4 +1,5 @@
-"""SSRF at submit time: only http(s), no internal targets unless allowed, DNS resolved."""
+"""SSRF at submit time: only http(s), no internal targets unless allowed, DNS resolved; the
+same rule for the servers an Apprise watch destination names."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.testclient import TestClient
 from tests.api.conftest import API_KEY
 
 PRODUCTS = "/api/v1/products"
+WATCHES = "/api/v1/watches"
 
 
 @pytest.mark.parametrize(
@@ -59,3 +61,30 @@ def test_a_name_resolving_to_loopback_is_refused_unless_allowed(
 def test_allowed_loopback_literal_is_accepted(client: TestClient) -> None:
     response = client.post(PRODUCTS, json={"url": "http://127.0.0.1:9/allowed-by-config"})
     assert response.status_code in (201, 409)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("json://169.254.169.254/latest/meta-data", "non-public address 169.254.169.254"),
+        ("json://10.0.0.5:6379/", "non-public address 10.0.0.5"),
+        ("jsons://localhost/x", "localhost resolves to non-public address"),
+        ("json://2130706433/", "non-public address 127.0.0.1"),
+        ("nosuch://x", "Apprise does not understand this URL"),
+    ],
+)
+def test_apprise_watches_to_internal_servers_are_refused(
+    client: TestClient, url: str, reason: str
+) -> None:
+    before = client.get(WATCHES).json()
+    response = client.post(WATCHES, json={"channel": "apprise", "target": url})
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["detail"]
+    assert error["type"] == "invalid_watch" and reason in error["msg"]
+    assert client.get(WATCHES).json() == before  # nothing stored
+
+
+def test_apprise_watch_to_an_allowed_loopback_webhook_is_accepted(client: TestClient) -> None:
+    response = client.post(WATCHES, json={"channel": "apprise", "target": "json://127.0.0.1:9/h"})
+    assert response.status_code == 201, response.text
+    assert response.json()["destination"].startswith("apprise:json://127.0.0.1:9/")

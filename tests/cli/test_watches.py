@@ -43,7 +43,7 @@ def test_add_list_delete_watches(db: Engine) -> None:
     deals = run("watches", "add", "--deals", "--min-discount", "25", "--domain", "shop.example",
                 "--telegram", "-1001234")  # fmt: skip
     product = run("watches", "add", "--product", str(pid), "--apprise",
-                  "jsons://user:hunter2@hooks.example/p", "--target-price", "49.90",
+                  "jsons://user:hunter2@93.184.215.14/p", "--target-price", "49.90",
                   "--drop-percent", "10", "--back-in-stock")  # fmt: skip
     assert deals.exit_code == 0, deals.output
     assert product.exit_code == 0, product.output
@@ -78,6 +78,34 @@ def test_add_list_delete_watches(db: Engine) -> None:
 def test_add_refuses_broken_watches(db: Engine, args: list[str], message: str) -> None:
     result = run("watches", "add", *args)
     assert result.exit_code == 1 and message in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("json://169.254.169.254/latest/meta-data", "169.254.169.254 resolves to non-public"),
+        ("jsons://localhost/x", "localhost resolves to non-public address"),
+        ("json://[::1]/", "non-public address ::1"),
+    ],
+)
+def test_apprise_url_to_an_internal_server_is_refused_in_one_line(
+    db: Engine, monkeypatch: pytest.MonkeyPatch, url: str, reason: str
+) -> None:
+    # Given a configuration allowing only 127.0.0.1, and a terminal narrower than the message
+    monkeypatch.setenv("PRICERADAR_ALLOWED_PRIVATE_HOSTS", "127.0.0.1")
+    monkeypatch.setenv("COLUMNS", "60")
+    context.settings.cache_clear()
+    # When a watch is added for an Apprise URL naming an internal server
+    result = run("watches", "add", "--deals", "--apprise", url)
+    # Then it fails with one line saying why, and stores nothing
+    assert result.exit_code == 1
+    assert result.output.startswith("cannot add watch: Apprise URL refused: ")
+    assert reason in result.output and result.output.count("\n") == 1
+    with db.connect() as conn:
+        assert conn.execute(select(Watch.id)).first() is None
+    # When the allowed loopback address is used instead, then the watch is added
+    accepted = run("watches", "add", "--deals", "--apprise", "json://127.0.0.1:8089/hook")
+    assert accepted.exit_code == 0, accepted.output
 
 
 def test_add_needs_one_subject_and_one_destination(db: Engine) -> None:

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine, Table, insert, select, update
 
 from priceradar.adapters.db.models import Deal, Destination, Notification, PriceHistory, Product
+from priceradar.adapters.http.targets import HostVetter
 from priceradar.demo_shop.catalog import in_stock_at, price_at
 from priceradar.demo_shop.catalog import product as shop_product
 from priceradar.demo_shop.server import RunningShop
@@ -32,6 +33,7 @@ from tests.support.webhook import WebhookReceiver
 notifications = cast(Table, Notification.__table__)
 destinations = cast(Table, Destination.__table__)
 CHAT = "-1001234567890"
+LOOPBACK = HostVetter(("127.0.0.1",))  # as the stack's PRICERADAR_ALLOWED_PRIVATE_HOSTS
 
 
 @pytest.fixture
@@ -93,7 +95,7 @@ def test_deal_alert_reaches_telegram_and_webhook_once(
     with WebhookReceiver() as hook:
         with stack.engine.begin() as conn:
             add_watch(conn, WatchSpec("telegram", CHAT), datetime.now(UTC))
-            add_watch(conn, WatchSpec("apprise", hook.url()), datetime.now(UTC))
+            add_watch(conn, WatchSpec("apprise", hook.url()), datetime.now(UTC), LOOPBACK)
         stack.start_worker(concurrency=2)
 
         # When two batches check both products at the same time on two pool processes

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, Table, insert, select
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import Deal, Notification, PriceHistory, Product
 from priceradar.adapters.db.products import insert_history
+from priceradar.adapters.http.targets import HostVetter
 from priceradar.domain.check import CheckPolicy, CheckResult, ProductState, apply_check
 from priceradar.domain.deals import DealRules
 from priceradar.domain.outcome import OutcomeKind
@@ -91,7 +92,8 @@ def test_deal_lifecycle_and_alerts(engine: Engine) -> None:
     with engine.begin() as conn:
         now = datetime.now(UTC)
         add_watch(conn, WatchSpec("telegram", "-100777"), now)
-        add_watch(conn, WatchSpec("apprise", "json://127.0.0.1:9/x", pid, back_in_stock=True), now)
+        hook = WatchSpec("apprise", "json://127.0.0.1:9/x", pid, back_in_stock=True)
+        add_watch(conn, hook, now, HostVetter(("127.0.0.1",)))
 
     # When the price drops 20%: a deal starts and the chat is told, once
     assert check(engine, pid, "80") == 1

@@ -18,6 +18,8 @@ from sqlalchemy import Engine, Table, insert, select
 from priceradar.adapters.db import outbox
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import Destination, Notification
+from priceradar.adapters.http.targets import HostVetter
+from priceradar.adapters.notify.apprise_channel import AppriseChannel
 from priceradar.adapters.notify.rate_limit import LocalRateLimiter
 from priceradar.adapters.notify.telegram import TelegramChannel, TelegramConfig
 from priceradar.domain.messages import MessageFacts
@@ -33,6 +35,7 @@ from tests.support.fake_telegram import (
 )
 from tests.support.services import require_postgres
 from tests.support.stack import postgres_database
+from tests.support.webhook import WebhookReceiver
 
 notifications = cast(Table, Notification.__table__)
 destinations = cast(Table, Destination.__table__)
@@ -85,12 +88,12 @@ def deliverer(
     )
 
 
-def queue(engine: Engine, chat: str, count: int = 1) -> list[int]:
-    """`count` pending alerts to a Telegram chat; returns their ids."""
+def queue(engine: Engine, chat: str, count: int = 1, kind: str = "telegram") -> list[int]:
+    """`count` pending alerts to a Telegram chat (or another kind's target); returns their ids."""
     now = datetime.now(UTC)
     with engine.begin() as conn:
         dest = conn.execute(
-            insert(destinations).values(kind="telegram", target=chat).returning(destinations.c.id)
+            insert(destinations).values(kind=kind, target=chat).returning(destinations.c.id)
         ).scalar_one()
         rows = [
             {"destination_id": dest, "event_key": f"test:{chat}:{i}", "kind": "deal",
@@ -251,3 +254,70 @@ def test_lost_lease_mid_send_is_not_resent_by_default(
     # and an answer that arrives after all still records the truth
     with engine.begin() as conn:
         assert outbox.mark_sent(conn, in_flight, "dead-worker", now, "42") is not resend_unknown
+
+
+def apprise_deliverer(
+    engine: Engine, loop: asyncio.AbstractEventLoop, hosts: HostVetter
+) -> Deliverer:
+    return Deliverer(
+        engine=engine,
+        channels={"apprise": AppriseChannel(timeout_s=5, hosts=hosts)},
+        limiter=LocalRateLimiter(),
+        run=loop.run_until_complete,
+        options=DeliveryOptions(budget_s=10.0),
+    )
+
+
+def test_webhook_no_longer_allowed_is_disabled_at_send_time(
+    engine: Engine, loop: asyncio.AbstractEventLoop, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given two alerts for a loopback webhook stored while 127.0.0.1 was allowed
+    with WebhookReceiver() as hook:
+        ids = queue(engine, hook.url(), 2, kind="apprise")
+        # When delivery runs under a configuration that no longer allows it
+        stats = apprise_deliverer(engine, loop, HostVetter()).deliver_due()
+        posts = list(hook.posts)
+    # Then nothing was sent, the destination is disabled with the reason, and both rows failed
+    assert posts == [] and (stats.sent, stats.failed, stats.disabled) == (0, 1, 1)
+    dest = destination(engine, hook.url())
+    assert not dest.enabled
+    assert "apprise target refused: 127.0.0.1 resolves to non-public address 127.0.0.1" in (
+        dest.disabled_reason
+    )
+    assert any("PRICERADAR_ALLOWED_PRIVATE_HOSTS" in r.getMessage() for r in caplog.records)
+    first, second = state(engine, ids)
+    assert (first.status, second.status) == ("failed", "failed")
+    assert first.last_error == dest.disabled_reason and second.attempts == 0
+
+
+def test_name_rebound_to_an_internal_address_is_disabled_at_send_time(
+    engine: Engine, loop: asyncio.AbstractEventLoop
+) -> None:
+    # Given a webhook whose public name now resolves to an internal address (DNS rebinding)
+    (row_id,) = queue(engine, "jsons://hooks.example.com/alerts", kind="apprise")
+    hosts = HostVetter(resolve=lambda host: ["93.184.215.14", "10.0.0.7"])
+    # When delivery runs, then the send is refused before any connection and not retried
+    stats = apprise_deliverer(engine, loop, hosts).deliver_due()
+    assert (stats.failed, stats.disabled, stats.retried) == (1, 1, 0)
+    dest = destination(engine, "jsons://hooks.example.com/alerts")
+    assert not dest.enabled and "resolves to non-public address 10.0.0.7" in dest.disabled_reason
+    assert state(engine, [row_id])[0].status == "failed"
+
+
+def test_webhook_name_that_does_not_resolve_is_retried_not_disabled(
+    engine: Engine, loop: asyncio.AbstractEventLoop
+) -> None:
+    # Given a webhook whose name does not resolve right now (a DNS outage may end)
+    (row_id,) = queue(engine, "jsons://hooks.example.com/alerts", kind="apprise")
+
+    def outage(host: str) -> list[str]:
+        raise OSError("Temporary failure in name resolution")
+
+    # When delivery runs, then the row waits for a retry and the destination stays enabled
+    stats = apprise_deliverer(engine, loop, HostVetter(resolve=outage)).deliver_due()
+    assert (stats.retried, stats.disabled) == (1, 0)
+    (row,) = state(engine, [row_id])
+    assert (
+        row.status == "pending" and row.last_error == "apprise: hooks.example.com does not resolve"
+    )
+    assert destination(engine, "jsons://hooks.example.com/alerts").enabled

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from priceradar.cli.context import engine
+from priceradar.adapters.http.targets import HostVetter
+from priceradar.cli.context import engine, settings
 from priceradar.services import watches as service
 
 console = Console()
@@ -67,11 +69,13 @@ def add(
         drop_percent=dec(drop_percent),
         back_in_stock=back_in_stock,
     )
+    hosts = HostVetter(tuple(settings().allowed_private_hosts), settings().api_dns_timeout_s)
     try:
         with engine().begin() as conn:
-            watch_id = service.add_watch(conn, spec, datetime.now(UTC))
+            watch_id = service.add_watch(conn, spec, datetime.now(UTC), hosts)
     except service.WatchError as exc:
-        console.print(f"[red]cannot add watch:[/red] {exc}")
+        # One line whatever the terminal width: scripts grep it, people read it whole.
+        console.print(f"[red]cannot add watch:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
     console.print(f"watch {watch_id} added")
 

@@ -12,7 +12,13 @@ from sqlalchemy import Connection, Table, case, delete, select, update
 
 from priceradar.adapters.db.deals import dialect_insert
 from priceradar.adapters.db.models import Deal, Destination, Product, Watch
-from priceradar.adapters.notify.apprise_channel import describe, is_valid_url
+from priceradar.adapters.http.targets import HostVetter
+from priceradar.adapters.notify.apprise_channel import (
+    UNUSABLE_URL,
+    describe,
+    destination_refusal,
+    is_valid_url,
+)
 
 watches = cast(Table, Watch.__table__)
 destinations = cast(Table, Destination.__table__)
@@ -21,6 +27,8 @@ deals = cast(Table, Deal.__table__)
 CHANNELS = ("telegram", "apprise")
 # A numeric chat id (negative for groups and channels) or a public @channelname.
 TELEGRAM_CHAT = re.compile(r"-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31}")
+# Callers that do not pass their configuration get the strict rule: no private host allowed.
+STRICT_HOSTS = HostVetter()
 
 
 class WatchError(ValueError):
@@ -47,7 +55,7 @@ def check_spec(spec: WatchSpec) -> None:
     if spec.channel == "telegram" and not TELEGRAM_CHAT.fullmatch(spec.target):
         raise WatchError("a Telegram chat is a numeric id (-100… for channels) or @channelname")
     if spec.channel == "apprise" and not is_valid_url(spec.target):
-        raise WatchError("Apprise does not understand this URL (see the Apprise wiki)")
+        raise WatchError(UNUSABLE_URL)
     product_rules = (
         spec.target_price is not None or spec.drop_percent is not None or spec.back_in_stock
     )
@@ -63,9 +71,25 @@ def check_spec(spec: WatchSpec) -> None:
         raise WatchError("target-price must be positive")
 
 
-def add_watch(conn: Connection, spec: WatchSpec, now: datetime) -> int:
-    """Create the watch (and its destination, re-enabled if it was disabled); returns its id."""
+def check_destination(spec: WatchSpec, hosts: HostVetter) -> None:
+    """Raise WatchError when an Apprise URL names a server alerts may not go to (SSRF)."""
+    if spec.channel != "apprise":
+        return
+    refusal = destination_refusal(spec.target, hosts)
+    if refusal is not None:
+        raise WatchError(f"Apprise URL refused: {refusal.reason}")
+
+
+def add_watch(
+    conn: Connection, spec: WatchSpec, now: datetime, hosts: HostVetter = STRICT_HOSTS
+) -> int:
+    """Create the watch (and its destination, re-enabled if it was disabled); returns its id.
+
+    `hosts` vets the servers an Apprise URL names: pass one built from the configuration's
+    `allowed_private_hosts`; the default allows none.
+    """
     check_spec(spec)
+    check_destination(spec, hosts)
     if spec.product_id is not None:
         found = conn.execute(select(products.c.id).where(products.c.id == spec.product_id))
         if found.first() is None:

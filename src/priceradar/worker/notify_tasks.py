@@ -14,6 +14,7 @@ from typing import Any
 import redis
 from celery.signals import worker_process_init, worker_process_shutdown
 
+from priceradar.adapters.http.targets import HostVetter
 from priceradar.adapters.notify import Channel
 from priceradar.adapters.notify.apprise_channel import AppriseChannel
 from priceradar.adapters.notify.rate_limit import make_rate_limiter
@@ -50,7 +51,8 @@ def delivery_options(s: Settings) -> DeliveryOptions:
 def channels(s: Settings) -> dict[str, Channel]:
     """Apprise always; Telegram when a bot token is configured."""
     template = s.telegram_message_template or DEFAULT_TEMPLATE
-    out: dict[str, Channel] = {"apprise": AppriseChannel(template, s.notify_timeout_s)}
+    hosts = HostVetter(tuple(s.allowed_private_hosts), s.api_dns_timeout_s)
+    out: dict[str, Channel] = {"apprise": AppriseChannel(template, s.notify_timeout_s, hosts)}
     if s.telegram_bot_token is not None:
         config = TelegramConfig(
             token=s.telegram_bot_token.get_secret_value(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
+from priceradar.adapters.http.targets import HostVetter
 from priceradar.adapters.notify import SendOutcome, SendResult
 from priceradar.adapters.notify.apprise_channel import AppriseChannel, describe, is_valid_url
 from priceradar.domain.messages import MessageFacts
@@ -23,7 +24,9 @@ FACTS = MessageFacts(
 
 
 def send(url: str) -> SendResult:
-    return asyncio.run(AppriseChannel(timeout_s=5).send(url, FACTS))
+    # The receiver listens on loopback, allowed as PRICERADAR_ALLOWED_PRIVATE_HOSTS would.
+    channel = AppriseChannel(timeout_s=5, hosts=HostVetter(("127.0.0.1",)))
+    return asyncio.run(channel.send(url, FACTS))
 
 
 def test_json_webhook_receives_the_alert_as_plain_text() -> None:
@@ -56,3 +59,13 @@ def test_describe_masks_credentials() -> None:
     url = "jsons://user:s3cr3t-pass@hooks.example/path"
     assert is_valid_url(url)
     assert "s3cr3t-pass" not in describe(url)
+
+
+def test_default_channel_refuses_a_loopback_webhook_before_connecting() -> None:
+    # Given a channel built without configuration: no private host is allowed
+    with WebhookReceiver() as hook:
+        result = asyncio.run(AppriseChannel(timeout_s=5).send(hook.url(), FACTS))
+        posts = list(hook.posts)
+    # Then nothing reaches the receiver and the destination is reported unusable
+    assert posts == [] and result.outcome is SendOutcome.BAD_DESTINATION
+    assert "non-public address 127.0.0.1" in result.detail

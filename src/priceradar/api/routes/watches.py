@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
-from priceradar.api.deps import ConnDep, ReadAccess, WriteAccess
+from priceradar.adapters.http.targets import HostVetter
+from priceradar.api.deps import ConnDep, ReadAccess, SettingsDep, WriteAccess
 from priceradar.api.routes.common import (
     NOT_FOUND,
     UNAUTHORIZED,
@@ -23,11 +24,13 @@ WatchIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="Watch id.")]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, dependencies=[WriteAccess])
-def add_watch(body: WatchCreate, conn: ConnDep) -> WatchPublic:
-    """Create a watch (and its destination) for a product or for matching deals."""
+def add_watch(body: WatchCreate, conn: ConnDep, settings: SettingsDep) -> WatchPublic:
+    """Create a watch (and its destination) for a product or for matching deals; an Apprise
+    URL must not name a private, loopback or link-local server (SSRF)."""
     spec = service.WatchSpec(**body.model_dump())
+    hosts = HostVetter(tuple(settings.allowed_private_hosts), settings.api_dns_timeout_s)
     try:
-        watch_id = service.add_watch(conn, spec, datetime.now(UTC))
+        watch_id = service.add_watch(conn, spec, datetime.now(UTC), hosts)
     except service.WatchError as exc:
         raise invalid(str(exc), "body", kind="invalid_watch") from None
     return _one(conn, watch_id)
