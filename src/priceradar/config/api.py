@@ -26,7 +26,8 @@ class ApiSettings(BaseSettings):
     api_db_pool_size: int = Field(default=5, ge=1, le=100)
     # Bulk import body cap: 100k CSV rows of ~100 bytes are ~10 MB.
     api_import_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
-    api_dns_timeout_s: float = Field(default=3.0, gt=0)  # submit-time SSRF check per host
+    # DNS look-up budget of the SSRF check (product URLs on submit, Apprise hosts on store/send).
+    api_dns_timeout_s: float = Field(default=3.0, gt=0)
     flower_basic_auth: str | None = None  # user:password[,user2:password2]
     flower_address: str = "127.0.0.1"
     flower_port: int = Field(default=5555, ge=1, le=65535)
