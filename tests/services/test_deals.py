@@ -5,16 +5,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, cast
 
-import pytest
 from sqlalchemy import Engine, Table, insert, select
 
-from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import Deal, Notification, PriceHistory, Product
 from priceradar.adapters.db.products import insert_history
 from priceradar.adapters.http.targets import HostVetter
@@ -24,27 +20,12 @@ from priceradar.domain.outcome import OutcomeKind
 from priceradar.services import deals as deal_service
 from priceradar.services.check import record_results
 from priceradar.services.watches import WatchSpec, add_watch
-from tests.support.factories import make_products, sqlite_engine
-from tests.support.services import require_postgres
-from tests.support.stack import postgres_database
+from tests.support.factories import make_products
 
 D = Decimal
 RULES = DealRules(min_discount_percent=D(20), min_history_days=7, realert_step_percent=D(5))
 history = cast(Table, PriceHistory.__table__)
 products = cast(Table, Product.__table__)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        with sqlite_engine(tmp_path) as eng:
-            yield eng
-        return
-    require_postgres()
-    with postgres_database() as url:
-        eng = make_engine(url)
-        yield eng
-        eng.dispose()
 
 
 def product_with_history(engine: Engine, price: str = "100", days: int = 40) -> int:

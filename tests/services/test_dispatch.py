@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from priceradar.adapters.db.dispatch import Leased
-from priceradar.adapters.db.engine import make_engine
 from priceradar.services.dispatch import DispatchLimits, dispatch_due, group_batches, lease_batches
-from tests.support.factories import NOW, column, make_products, set_columns, sqlite_engine
-from tests.support.services import require_postgres
-from tests.support.stack import postgres_database
+from tests.support.factories import NOW, column, make_products, set_columns
 
 LIMITS = DispatchLimits(lease_s=600, batch_size=3, max_per_tick=1000, max_in_flight=1000)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        with sqlite_engine(tmp_path) as eng:
-            yield eng
-        return
-    require_postgres()
-    with postgres_database() as url:
-        eng = make_engine(url)
-        yield eng
-        eng.dispose()
 
 
 def test_most_urgent_band_first_then_most_overdue(engine: Engine) -> None:

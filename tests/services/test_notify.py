@@ -9,14 +9,12 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from sqlalchemy import Engine, Table, insert, select
 
 from priceradar.adapters.db import outbox
-from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import Destination, Notification
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.adapters.notify.apprise_channel import AppriseChannel
@@ -24,7 +22,6 @@ from priceradar.adapters.notify.rate_limit import LocalRateLimiter
 from priceradar.adapters.notify.telegram import TelegramChannel, TelegramConfig
 from priceradar.domain.messages import MessageFacts
 from priceradar.services.notify import Deliverer, DeliveryOptions, backoff_s
-from tests.support.factories import sqlite_engine
 from tests.support.fake_telegram import (
     BLOCKED,
     CHAT_NOT_FOUND,
@@ -33,27 +30,12 @@ from tests.support.fake_telegram import (
     FakeTelegram,
     too_many,
 )
-from tests.support.services import require_postgres
-from tests.support.stack import postgres_database
 from tests.support.webhook import WebhookReceiver
 
 notifications = cast(Table, Notification.__table__)
 destinations = cast(Table, Destination.__table__)
 FACTS = MessageFacts("deal", "<b>Acme</b> & Sons", "https://shop.example/p/1", "shop.example",
                      "USD", Decimal(70), Decimal(100), Decimal(30), Decimal(30))  # fmt: skip
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        with sqlite_engine(tmp_path) as eng:
-            yield eng
-        return
-    require_postgres()
-    with postgres_database() as url:
-        eng = make_engine(url)
-        yield eng
-        eng.dispose()
 
 
 @pytest.fixture

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import Product
 from priceradar.domain.priority import Band, PriorityWeights
 from priceradar.services.batching import SmartBatchProcessor
@@ -21,23 +18,7 @@ from tests.support.factories import (
     column,
     make_products,
     set_columns,
-    sqlite_engine,
 )
-from tests.support.services import require_postgres
-from tests.support.stack import postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        with sqlite_engine(tmp_path) as eng:
-            yield eng
-        return
-    require_postgres()
-    with postgres_database() as url:
-        eng = make_engine(url)
-        yield eng
-        eng.dispose()
 
 
 def test_volatile_popular_products_rise_and_get_rescheduled(engine: Engine) -> None:
