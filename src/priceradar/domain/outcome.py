@@ -41,7 +41,11 @@ class OutcomeKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ExtractedProduct:
-    """Product facts read from one page. `price` is None only when out of stock without a price."""
+    """Product facts read from one page. `price` is None only when out of stock without a price.
+
+    `rating`, `review_count` and `category` are best-effort extras for priorities and
+    per-category deal thresholds: None whenever the page does not state them clearly.
+    """
 
     price: Decimal | None
     currency: str | None  # ISO 4217 where known
@@ -49,6 +53,9 @@ class ExtractedProduct:
     title: str | None
     image_url: str | None
     source: str  # which extractor found it: "json-ld", "microdata", "opengraph", "rule"
+    rating: float | None = None  # 0-5 stars, rescaled from the page's own scale
+    review_count: int | None = None  # reviewCount, else ratingCount; >= 0
+    category: str | None = None  # most specific category name, at most 120 characters
 
 
 @dataclass(frozen=True, slots=True)
