@@ -284,3 +284,10 @@ def test_host_candidates() -> None:
         "www.shop.example",
         "shop.example",
     ]
+
+
+def test_category_thresholds_ignore_case_and_spacing() -> None:
+    rules = DealRules(category_percent={"coffee machines": Decimal(30)})
+    assert rules.threshold_percent("shop.test", "Coffee  Machines") == Decimal(30)
+    assert rules.threshold_percent("shop.test", "Coffee") == rules.min_discount_percent
+    assert rules.threshold_percent("shop.test", None) == rules.min_discount_percent

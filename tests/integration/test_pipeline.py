@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from priceradar.adapters.db.models import PriceHistory, Product
-from priceradar.demo_shop.catalog import FAULT_IDS, FORMAT_IDS
+from priceradar.demo_shop.catalog import FAULT_IDS, FORMAT_IDS, product
 from priceradar.demo_shop.server import RunningShop
 from priceradar.services.catalog import ProductInput, add_products
 from tests.conftest import FLAVOURS
@@ -75,6 +75,7 @@ def test_batch_check_stores_what_the_shop_served(
         assert row.currency == truth.currency
         assert row.in_stock == truth.in_stock
         assert row.title == truth.title
+        assert row.category == product(shop.cfg, shop_id).category  # from breadcrumbs
         assert row.last_checked_at is not None and row.last_checked_at.tzinfo is not None
     # and every fault is classified, with its reason stored
     for fault, outcome in EXPECTED_FAULTS.items():

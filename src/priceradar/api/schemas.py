@@ -199,7 +199,7 @@ class WatchCreate(_Input):
     product_id: ProductId | None = None
     min_discount_percent: Percent | None = None
     domain: str | None = Field(default=None, max_length=255)
-    category: str | None = Field(default=None, max_length=100)
+    category: str | None = Field(default=None, max_length=120)
     target_price: Price | None = None
     drop_percent: Percent | None = None
     back_in_stock: bool = False

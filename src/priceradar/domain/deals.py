@@ -52,6 +52,12 @@ class Observation:
         return self.price is not None and self.price > 0 and self.in_stock is not False
 
 
+def category_key(name: str) -> str:
+    """Categories match ignoring case and spacing: pages say "Coffee  Machines", config "coffee
+    machines"."""
+    return " ".join(name.split()).casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class DealRules:
     """How deals are detected. Thresholds are percent off the reference price."""
@@ -72,8 +78,11 @@ class DealRules:
         for host in host_candidates(domain):
             if host in self.domain_percent:
                 return self.domain_percent[host]
-        if category is not None and category in self.category_percent:
-            return self.category_percent[category]
+        if category is not None:
+            wanted = category_key(category)
+            for name, percent in self.category_percent.items():
+                if category_key(name) == wanted:
+                    return percent
         return self.min_discount_percent
 
 

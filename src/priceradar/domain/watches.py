@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from priceradar.domain.deals import HUNDRED, DealFacts, Observation, host_candidates
+from priceradar.domain.deals import (
+    HUNDRED,
+    DealFacts,
+    Observation,
+    category_key,
+    host_candidates,
+)
 
 
 class EventKind(StrEnum):
@@ -106,7 +112,9 @@ def _fired(watch: WatchRule, change: ProductChange) -> list[EventKind]:
     if watch.product_id is None:
         if watch.domain is not None and not domain_matches(watch.domain, change.domain):
             return []
-        if watch.category is not None and watch.category != change.category:
+        if watch.category is not None and (
+            change.category is None or category_key(watch.category) != category_key(change.category)
+        ):
             return []
         return [change.deal_event] if change.deal_event and _deal_passes(watch, change) else []
     if watch.product_id != change.product_id:

@@ -200,7 +200,7 @@ class Watch(Base):
     )
     min_discount_percent: Mapped[Decimal | None] = mapped_column(Money)
     domain: Mapped[str | None] = mapped_column(String(255))
-    category: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str | None] = mapped_column(String(120))
     target_price: Mapped[Decimal | None] = mapped_column(Money)
     drop_percent: Mapped[Decimal | None] = mapped_column(Money)
     back_in_stock: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

@@ -79,7 +79,7 @@ def upgrade() -> None:
         sa.Column("product_id", BigId),
         sa.Column("min_discount_percent", Money),
         sa.Column("domain", sa.String(255)),
-        sa.Column("category", sa.String(100)),
+        sa.Column("category", sa.String(120)),
         sa.Column("target_price", Money),
         sa.Column("drop_percent", Money),
         sa.Column("back_in_stock", sa.Boolean(), server_default=sa.text("false"), nullable=False),
