@@ -88,6 +88,7 @@ def demo(
             except subprocess.TimeoutExpired:
                 worker.kill()
             engine.dispose()
+    console.print()
     console.print(f"worker log: {data_dir / 'worker.log'}")
     console.print(f"look around: PRICERADAR_DATA_DIR={data_dir} priceradar status")
 
@@ -165,7 +166,7 @@ def _table(engine: Engine, elapsed_s: int) -> Group:
         outcome = Text(p.last_outcome or "never", style="green" if ok else "yellow")
         title = (p.title or p.url)[:40]
         table.add_row(
-            str(p.id), title, price, stock, outcome, str(p.check_count), str(p.n_history), ago
+            str(p.id), price, stock, outcome, str(p.check_count), str(p.n_history), ago, title
         )
     return Group(
         table, Text(f"{elapsed_s}s elapsed; price changes every 12 s in the shop. Ctrl-C stops.")
