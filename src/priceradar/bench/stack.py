@@ -120,4 +120,5 @@ def free_port() -> int:
 
 def base_environ() -> dict[str, str]:
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "VIRTUAL_ENV", "PYTHONPATH", "TMPDIR")
-    return {k: v for k, v in os.environ.items() if k in keep}
+    # Allocator tuning (MALLOC_*) passes through so it can be measured.
+    return {k: v for k, v in os.environ.items() if k in keep or k.startswith("MALLOC_")}
