@@ -25,13 +25,10 @@ from priceradar.domain.messages import (
     validate_template,
     visible_length,
 )
+from tests.support.factories import message_facts
 
-FACTS = MessageFacts(
-    kind="deal",
-    title="Acme Headphones",
+FACTS = message_facts(
     url="https://shop.example/p/1?a=1&b=2",
-    domain="shop.example",
-    currency="USD",
     price=Decimal("70.5"),
     old_price=Decimal("1299.99"),
     discount_amount=Decimal("1229.49"),

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, Table, insert, select, update
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import PriceHistory, Product
+from priceradar.domain.messages import MessageFacts
 
 products = cast(Table, Product.__table__)
 history = cast(Table, PriceHistory.__table__)
@@ -86,3 +87,19 @@ def column(engine: Engine, name: str, ids: Sequence[int]) -> dict[int, Any]:
         return dict(
             conn.execute(select(products.c.id, col).where(products.c.id.in_(list(ids)))).all()
         )  # type: ignore[arg-type]
+
+
+def message_facts(**overrides: Any) -> MessageFacts:
+    """A typical deal alert: 100 -> 70 USD, 30 % off; override what a test is about."""
+    values: dict[str, Any] = {
+        "kind": "deal",
+        "title": "Acme Headphones",
+        "url": "https://shop.example/p/7",
+        "domain": "shop.example",
+        "currency": "USD",
+        "price": Decimal("70"),
+        "old_price": Decimal("100"),
+        "discount_amount": Decimal("30"),
+        "discount_percent": Decimal("30"),
+    }
+    return MessageFacts(**{**values, **overrides})

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from decimal import Decimal
 
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.adapters.notify import SendOutcome, SendResult
 from priceradar.adapters.notify.apprise_channel import AppriseChannel, describe, is_valid_url
-from priceradar.domain.messages import MessageFacts
+from tests.support.factories import message_facts
 from tests.support.webhook import WebhookReceiver
 
-FACTS = MessageFacts(
-    kind="deal",
-    title='<b>Acme</b> & "Sons"',
-    url="https://shop.example/p/7",
-    domain="shop.example",
-    currency="EUR",
-    price=Decimal("70"),
-    old_price=Decimal("100"),
-    discount_percent=Decimal("30"),
-)
+FACTS = message_facts(title='<b>Acme</b> & "Sons"', currency="EUR", discount_amount=None)
 
 
 def send(url: str) -> SendResult:

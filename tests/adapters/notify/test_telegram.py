@@ -6,7 +6,6 @@ import asyncio
 import socket
 from collections.abc import Iterator
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from priceradar.adapters.notify import SendOutcome, SendResult
 from priceradar.adapters.notify.telegram import TelegramChannel, TelegramConfig, classify
 from priceradar.domain.messages import MessageFacts, html_problem, visible_length
+from tests.support.factories import message_facts
 from tests.support.fake_telegram import (
     BAD_PHOTO,
     BLOCKED,
@@ -25,17 +25,7 @@ from tests.support.fake_telegram import (
     too_many,
 )
 
-FACTS = MessageFacts(
-    kind="deal",
-    title="<b>Acme</b> & Sons 🎧",
-    url="https://shop.example/p/7",
-    domain="shop.example",
-    currency="USD",
-    price=Decimal("70"),
-    old_price=Decimal("100"),
-    discount_amount=Decimal("30"),
-    discount_percent=Decimal("30"),
-)
+FACTS = message_facts(title="<b>Acme</b> & Sons 🎧")
 
 
 @pytest.fixture(scope="module")
