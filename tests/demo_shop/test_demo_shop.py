@@ -41,7 +41,7 @@ from priceradar.demo_shop import (
     render_product_page,
 )
 from priceradar.demo_shop.pages import category_page_count, padding
-from priceradar.demo_shop.server import GzipSplicer
+from priceradar.demo_shop.state import GzipSplicer
 
 T0 = 1_700_000_000.0
 SM_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

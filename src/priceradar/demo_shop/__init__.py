@@ -25,11 +25,12 @@ from priceradar.demo_shop.catalog import (
     product,
 )
 from priceradar.demo_shop.pages import render_product_page
+from priceradar.demo_shop.state import ProductTruth
 
 if TYPE_CHECKING:  # imported lazily: keeps aiohttp out of pure users and `-m ...server` clean
-    from priceradar.demo_shop.server import ProductTruth, RunningShop, create_app, serve
+    from priceradar.demo_shop.server import RunningShop, create_app, serve
 
-_SERVER_NAMES = frozenset({"ProductTruth", "RunningShop", "create_app", "serve"})
+_SERVER_NAMES = frozenset({"RunningShop", "create_app", "serve"})
 
 
 def __getattr__(name: str) -> object:
