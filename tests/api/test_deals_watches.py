@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import insert
 from starlette.testclient import TestClient
 
-from priceradar.adapters.db.models import Deal
+from priceradar.adapters.db.tables import deals
 from tests.api.test_products import add, shop_urls
-
-deals = cast(Table, Deal.__table__)
 
 
 def store_deal(client: TestClient, product_id: int, started_at: datetime, ended: bool) -> int:

@@ -13,12 +13,13 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
-from priceradar.adapters.db.models import Deal, Destination, Notification, PriceHistory, Product
+from priceradar.adapters.db.models import Deal, Notification, PriceHistory, Product
+from priceradar.adapters.db.tables import destinations, notifications
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.demo_shop.catalog import in_stock_at, price_at
 from priceradar.demo_shop.catalog import product as shop_product
@@ -30,8 +31,6 @@ from tests.support.fake_telegram import TOKEN, FakeTelegram, Reply
 from tests.support.stack import Stack, pool_children, wait_for
 from tests.support.webhook import WebhookReceiver
 
-notifications = cast(Table, Notification.__table__)
-destinations = cast(Table, Destination.__table__)
 CHAT = "-1001234567890"
 LOOPBACK = HostVetter(("127.0.0.1",))  # as the stack's PRICERADAR_ALLOWED_PRIVATE_HOSTS
 

@@ -7,12 +7,13 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Engine, Table, insert, select
+from sqlalchemy import Engine, insert, select
 
-from priceradar.adapters.db.models import Deal, Notification, PriceHistory, Product
+from priceradar.adapters.db.models import Deal, Notification
 from priceradar.adapters.db.products import insert_history
+from priceradar.adapters.db.tables import history, products
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.domain.check import CheckPolicy, CheckResult, ProductState, apply_check
 from priceradar.domain.deals import DealRules
@@ -24,8 +25,6 @@ from tests.support.factories import make_products
 
 D = Decimal
 RULES = DealRules(min_discount_percent=D(20), min_history_days=7, realert_step_percent=D(5))
-history = cast(Table, PriceHistory.__table__)
-products = cast(Table, Product.__table__)
 
 
 def product_with_history(engine: Engine, price: str = "100", days: int = 40) -> int:

@@ -9,13 +9,13 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, Table, insert, select
+from sqlalchemy import Engine, insert, select
 
 from priceradar.adapters.db import outbox
-from priceradar.adapters.db.models import Destination, Notification
+from priceradar.adapters.db.tables import destinations, notifications
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.adapters.notify.apprise_channel import AppriseChannel
 from priceradar.adapters.notify.rate_limit import LocalRateLimiter
@@ -32,8 +32,6 @@ from tests.support.fake_telegram import (
 )
 from tests.support.webhook import WebhookReceiver
 
-notifications = cast(Table, Notification.__table__)
-destinations = cast(Table, Destination.__table__)
 FACTS = MessageFacts("deal", "<b>Acme</b> & Sons", "https://shop.example/p/1", "shop.example",
                      "USD", Decimal(70), Decimal(100), Decimal(30), Decimal(30))  # fmt: skip
 

@@ -7,17 +7,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
-from priceradar.adapters.db.models import PriceHistory, Product
+from priceradar.adapters.db.tables import history, products
 from priceradar.domain.messages import MessageFacts
 
-products = cast(Table, Product.__table__)
-history = cast(Table, PriceHistory.__table__)
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)  # in the past: what is due at NOW is due now
 
 

@@ -8,16 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Row, Table, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from priceradar.adapters.db.models import Deal, PriceHistory, Product
 from priceradar.adapters.db.products import NewProduct, insert_products
+from priceradar.adapters.db.tables import deals, history, products
 
-products = cast(Table, Product.__table__)
-history = cast(Table, PriceHistory.__table__)
-deals = cast(Table, Deal.__table__)
 P = products.c
 
 PUBLIC_COLUMNS = (

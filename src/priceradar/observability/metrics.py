@@ -20,15 +20,12 @@ import redis
 from kombu import Connection as BrokerConnection
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, Engine, Table, func, select
+from sqlalchemy import Connection, Engine, func, select
 
-from priceradar.adapters.db.models import Deal, Notification, Product
+from priceradar.adapters.db.tables import deals, notifications, products
 from priceradar.config import Settings
 
 log = logging.getLogger(__name__)
-products = cast(Table, Product.__table__)
-deals = cast(Table, Deal.__table__)
-notifications = cast(Table, Notification.__table__)
 P = products.c
 
 # Kombu's Redis transport keeps priority levels in separate lists: `name` for step 0 and

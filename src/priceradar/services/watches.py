@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, case, delete, select, update
+from sqlalchemy import Connection, case, delete, select, update
 
 from priceradar.adapters.db.deals import dialect_insert
-from priceradar.adapters.db.models import Deal, Destination, Product, Watch
+from priceradar.adapters.db.tables import deals, destinations, products, watches
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.adapters.notify.apprise_channel import (
     UNUSABLE_URL,
@@ -20,10 +20,6 @@ from priceradar.adapters.notify.apprise_channel import (
     is_valid_url,
 )
 
-watches = cast(Table, Watch.__table__)
-destinations = cast(Table, Destination.__table__)
-products = cast(Table, Product.__table__)
-deals = cast(Table, Deal.__table__)
 CHANNELS = ("telegram", "apprise")
 # A numeric chat id (negative for groups and channels) or a public @channelname.
 TELEGRAM_CHAT = re.compile(r"-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31}")

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
 from sqlalchemy import ColumnElement, Connection, Table, delete, select
 
-from priceradar.adapters.db.models import Deal, Notification, PriceHistory, Product
+from priceradar.adapters.db.tables import deals, history, notifications, products
 
-products = cast(Table, Product.__table__)
-history = cast(Table, PriceHistory.__table__)
-notifications = cast(Table, Notification.__table__)
-deals = cast(Table, Deal.__table__)
 # Outbox rows in these states will not change again.
 FINISHED = ("sent", "failed", "unknown")
 

@@ -11,29 +11,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from priceradar.adapters.db.models import (
-    Deal,
-    Destination,
-    Notification,
-    PriceHistory,
-    Product,
-    Watch,
-)
 from priceradar.adapters.db.products import INSERT_CHUNK
+from priceradar.adapters.db.tables import (
+    deals,
+    destinations,
+    history,
+    notifications,
+    products,
+    watches,
+)
 from priceradar.domain.deals import ActiveDeal, DealFacts, Observation, ReferenceKind
 from priceradar.domain.watches import WatchRule
-
-deals = cast(Table, Deal.__table__)
-destinations = cast(Table, Destination.__table__)
-notifications = cast(Table, Notification.__table__)
-products = cast(Table, Product.__table__)
-history = cast(Table, PriceHistory.__table__)
-watches = cast(Table, Watch.__table__)
 
 
 @dataclass(frozen=True, slots=True)

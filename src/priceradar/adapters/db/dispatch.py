@@ -11,13 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy import Connection, func, select, update
 
-from priceradar.adapters.db.models import Product
-
-products = cast(Table, Product.__table__)
+from priceradar.adapters.db.tables import products
 
 
 @dataclass(frozen=True, slots=True)

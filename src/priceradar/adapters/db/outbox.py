@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, func, literal, select, update
+from sqlalchemy import ColumnElement, Connection, func, literal, select, update
 
-from priceradar.adapters.db.models import Destination, Notification
+from priceradar.adapters.db.tables import destinations, notifications
 
-notifications = cast(Table, Notification.__table__)
-destinations = cast(Table, Destination.__table__)
 n, d = notifications.c, destinations.c
 
 PENDING, CLAIMED, SENDING = "pending", "claimed", "sending"

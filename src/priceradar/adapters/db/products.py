@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from priceradar.adapters.db.models import PriceHistory, Product
+from priceradar.adapters.db.tables import history, products
 from priceradar.domain.check import HistoryRow, ProductState, ProductUpdate
-
-products = cast(Table, Product.__table__)
-history = cast(Table, PriceHistory.__table__)
 
 # Rows per INSERT statement when importing: SQLite allows 32766 bound parameters per
 # statement and an insert row binds 9, so 2000 rows stay well inside it.
