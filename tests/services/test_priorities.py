@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
 from priceradar.adapters.db.models import Product
+from priceradar.adapters.db.tables import deals
 from priceradar.domain.priority import Band, PriorityWeights
 from priceradar.services.batching import SmartBatchProcessor
 from priceradar.services.priorities import PriorityCalculator, update_product_priorities
@@ -123,3 +125,31 @@ def test_statistics_in_one_query(engine: Engine, tmp_path: Path) -> None:
     assert all(b["priority"] == 10 and len(b["product_ids"]) <= 2 for b in batches)
     assert processor.get_high_priority_batches(limit=10) == []
     assert processor.get_statistics()["in_flight"] == 3
+
+
+def test_an_open_deal_adds_the_seeds_fifty_points(engine: Engine) -> None:
+    with_deal, ended, plain = make_products(engine, 3)
+    deal = {
+        "reference_kind": "median",
+        "reference_price": Decimal("10"),
+        "deal_price": Decimal("5"),
+        "discount_amount": Decimal("5"),
+        "discount_percent": Decimal("50"),
+        "started_at": NOW,
+        "updated_at": NOW,
+    }
+    with engine.begin() as conn:
+        conn.execute(
+            insert(deals),
+            [
+                {**deal, "product_id": with_deal, "ended_at": None},
+                {**deal, "product_id": ended, "ended_at": NOW},
+            ],
+        )
+    update_product_priorities(engine, now=NOW)
+    # never checked: recency 100 * 0.05 = 5 on top
+    assert column(engine, "check_priority", [with_deal, ended, plain]) == {
+        with_deal: 55,
+        ended: 5,
+        plain: 5,
+    }

@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, case, func, literal, select, text, update
+from sqlalchemy import Connection, and_, bindparam, case, func, literal, select, text, update
 
-from priceradar.adapters.db.models import Base, PriceHistory, Product
+from priceradar.adapters.db.tables import deals, history, products
 from priceradar.adapters.db.types import UTCDateTime
-
-products = cast(Table, Product.__table__)
-history = cast(Table, PriceHistory.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +53,7 @@ def id_bounds(conn: Connection) -> tuple[int, int] | None:
 
 
 def _active_deal() -> Any:
-    deals = Base.metadata.tables.get("deals")
-    if deals is None:
-        return literal(False)
+    """The seed's `has_active_deal`: an open deal (the partial unique index answers it)."""
     return (
         select(literal(1))
         .where(deals.c.product_id == products.c.id, deals.c.ended_at.is_(None))
