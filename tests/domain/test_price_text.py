@@ -109,10 +109,39 @@ def test_parse_price_text_currency_hint(
         "10000000000",
         "99999999999999999999999999999999999999",
         "0.00001",
+        # Issue 12 finding 11: these used to read as 1.00, 5 and 1.
+        "1e-9999999999",
+        "1e5",
+        "2.5E+3 €",
+        "5-",
+        "12,99-",
+        "$5-",
+        "1_000",
+        "€1_299,00",
     ],
 )
 def test_parse_price_text_rejects(text: str) -> None:
     assert parse_price_text(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1.299,- €", "1299"),  # a German round price keeps its dash
+        ("12,99 € - 15,99 €", "12.99"),  # a range: the dash is a separator, not a sign
+        ("Sale - $5", "5"),
+        ("5 Euro", "5"),
+    ],
+)
+def test_parse_price_text_keeps_dash_and_letter_forms(text: str, amount: str) -> None:
+    result = parse_price_text(text)
+    assert result is not None and result[0] == Decimal(amount)
+
+
+@pytest.mark.parametrize("value", ["1e-9999999999", "5-", "1_000", "1E99999"])
+def test_parse_price_value_rejects_misleading_text(value: str) -> None:
+    assert parse_price_value(value) is None
+    assert parse_price_value(value, machine=False) is None
 
 
 def test_parse_price_text_handles_huge_input_quickly() -> None:

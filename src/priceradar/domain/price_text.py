@@ -68,6 +68,10 @@ _AMBIGUOUS = frozenset({"$", "dollar", "dollars", "¥", "￥", "kr", "kr.", "rs"
 # A minus glued to the amount or to its currency mark ("-5", "-$5", "$-5"), not "Sale - $5".
 _NEGATIVE = re.compile(r"[-\u2212](?:[^\w\s]{1,3})?$")
 _FIRST_DIGIT = re.compile(r"\d")
+# Number spellings no shop prints but parsers half-read ("1e-9999999999" -> 1, "5-" -> 5,
+# "1_000" -> 1): an exponent, a minus glued after the digits (a trailing-sign negative; "1.299,-"
+# keeps its comma first), digit grouping with underscores. Refused rather than half-read.
+_MISLEADING = re.compile(r"\d[eE][+-]?\d|\d[-\u2212](?!\d)|\d_\d")
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 # Block elements that must look for an open <p> on every start tag: lexbor, like the HTML spec,
 # scans the open-element stack for each, so parse time grows with depth squared.
@@ -130,6 +134,8 @@ def parse_price_text(
     text = text.strip()[:_MAX_TEXT]
     first_digit = _FIRST_DIGIT.search(text)
     if first_digit is None or _NEGATIVE.search(text[: first_digit.start()].rstrip()):
+        return None
+    if _MISLEADING.search(text):
         return None
     try:
         parsed = Price.fromstring(text)
