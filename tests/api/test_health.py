@@ -6,6 +6,7 @@ import socket
 from collections.abc import Callable, Iterator
 
 import pytest
+from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
 from priceradar.adapters.db import migrate
@@ -57,6 +58,29 @@ def test_ready_fails_when_the_database_is_down_or_behind(
     assert down.get("/ready").json()["checks"]["database"].startswith("unreachable")
     assert behind.get("/ready").status_code == 503
     assert "migrations pending" in behind.get("/ready").json()["checks"]["database"]
+
+
+@pytest.fixture
+def newer_db() -> Iterator[str]:
+    """A database already migrated by a newer build: its revision is unknown to this one."""
+    with postgres_database() as url:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_a_newer_build'"))
+        engine.dispose()
+        yield url
+
+
+def test_ready_tolerates_a_schema_newer_than_this_build(
+    make_api: Callable[..., TestClient], newer_db: str
+) -> None:
+    # Given a rolling upgrade: the new build's migration ran, this (old) pod keeps serving
+    old_pod = make_api(database_url=newer_db)
+
+    # When readiness is probed, Then the old pod stays ready (only a database *behind* is unready)
+    response = old_pod.get("/ready")
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"]["database"] == "ok"
 
 
 def test_writes_answer_503_when_the_broker_is_down(make_api: Callable[..., TestClient]) -> None:

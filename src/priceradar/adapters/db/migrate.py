@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -28,10 +30,32 @@ def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+SchemaState = Literal["current", "behind", "ahead"]
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    """Where the database stands against this build's migrations.
+
+    "ahead" means a revision this build does not know: a newer build migrated it (a rolling
+    upgrade in progress). Migrations are additive across one release, so old code keeps
+    working against it; only "behind" (pending migrations) makes this build unable to run.
+    """
+    scripts = ScriptDirectory.from_config(
+        alembic_config(engine.url.render_as_string(hide_password=False))
+    )
+    with engine.connect() as conn:
+        revision = MigrationContext.configure(conn).get_current_revision()
+    if revision == scripts.get_current_head():
+        return "current"
+    if revision is None:
+        return "behind"
+    try:
+        scripts.get_revision(revision)
+    except CommandError:
+        return "ahead"
+    return "behind"
+
+
 def is_current(engine: Engine) -> bool:
     """True when the database is at the newest migration."""
-    head = ScriptDirectory.from_config(
-        alembic_config(engine.url.render_as_string(hide_password=False))
-    ).get_current_head()
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() == head
+    return schema_state(engine) == "current"
