@@ -38,6 +38,7 @@ def api_settings(db_url: str, data_dir: Path, **overrides: Any) -> Settings:
         "api_key_hashes": hash_key(API_KEY),
         "allowed_private_hosts": "127.0.0.1",
         "metrics_cache_s": "0",
+        "metrics_catalog_cache_s": "0",
         **overrides,
     }
     return load_settings(_env_file=None, **values)

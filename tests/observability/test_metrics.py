@@ -78,8 +78,8 @@ def test_metrics_show_outcomes_staleness_and_every_priority_sub_queue(
     # Then the gauges tell the state, per domain and per list
     assert metrics[("priceradar_products", (("domain", domain), ("outcome", "ok")))] == 1
     assert metrics[("priceradar_products", (("domain", domain), ("outcome", "never")))] == 2
-    assert metrics[("priceradar_checks_total", (("domain", domain),))] == 4
-    assert metrics[("priceradar_check_failures_total", (("domain", domain),))] == 1
+    assert metrics[("priceradar_product_checks", (("domain", domain),))] == 4
+    assert metrics[("priceradar_product_check_failures", (("domain", domain),))] == 1
     assert metrics[("priceradar_max_overdue_seconds", (("band", "4"),))] >= 3600
     assert metrics[("priceradar_overdue_products", (("band", "4"),))] >= 1
     assert metrics[("priceradar_in_flight_products", ())] >= 1
@@ -126,3 +126,39 @@ def test_open_deals_are_counted(client: TestClient) -> None:
     product_id = add(client, shop_urls(1)[0])["id"]
     store_deal(client, product_id, datetime.now(UTC), ended=False)
     assert scrape(client)[("priceradar_active_deals", ())] == before + 1
+
+
+def test_no_api_counter_goes_down_when_products_are_deleted(
+    make_api: Callable[..., TestClient],
+) -> None:
+    # Given checked products, and a scrape
+    client = make_api(headers={"X-API-Key": API_KEY})
+    ids = [add(client, u)["id"] for u in shop_urls(3)]
+    with client.app.state.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(update(Product).values(check_count=100, failure_count=10))
+    before = counter_samples(client)
+
+    # When a product is deleted
+    assert client.delete(f"/api/v1/products/{ids[0]}").status_code == 204
+
+    # Then no counter the API exposes has dropped (Prometheus would read a drop as a reset):
+    # table sums are gauges; counters are emitted where checks happen (the workers)
+    after = counter_samples(client)
+    dropped = {
+        key: (before[key], after.get(key, 0.0))
+        for key in before
+        if after.get(key, 0.0) < before[key]
+    }
+    assert dropped == {}
+
+
+def counter_samples(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(response.text)
+        if family.type == "counter"
+        for s in family.samples
+        if s.name.endswith("_total")
+    }

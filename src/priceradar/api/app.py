@@ -72,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
             broker_queue_lengths(settings, QUEUES),
             cache_s=settings.metrics_cache_s,
             max_domains=settings.metrics_max_domains,
+            catalog_cache_s=settings.metrics_catalog_cache_s,
         )
     )
     app.state.metrics = registry

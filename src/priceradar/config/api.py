@@ -34,6 +34,8 @@ class ApiSettings(BaseSettings):
     # Scrape-time gauges come from one grouped query; cache it so several scrapers or a short
     # scrape interval do not scan a million rows each time.
     metrics_cache_s: float = Field(default=10.0, ge=0)
+    # The products-by-outcome-and-domain GROUP BY scans the catalogue: refresh it less often.
+    metrics_catalog_cache_s: float = Field(default=300.0, ge=0)
     metrics_max_domains: int = Field(default=50, ge=1)  # the rest is labelled "other"
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 

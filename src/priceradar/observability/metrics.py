@@ -3,7 +3,14 @@
 No worker has to push anything, and the numbers are right however many workers ran: products by
 outcome and domain, checks and failures per domain (sums of the per-product counters), how
 overdue the most overdue products are, what is in flight, and queue lengths including Redis's
-priority sub-lists. A few grouped queries per scrape, cached for `metrics_cache_s`.
+priority sub-lists.
+
+Everything here is a gauge: table sums go down when products are deleted, and Prometheus would
+read a falling counter as a reset. The monotonic check counters are emitted where checks happen
+(`worker_metrics`, correct under prefork). Cheap, index-backed queries (staleness, in flight,
+deals, outbox) run every `metrics_cache_s`; the catalogue-wide GROUP BY over all products
+(outcome x domain) is cached for `metrics_catalog_cache_s`, since at 1M products it scans the
+table and its answer moves slowly.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from typing import Any, cast
 
 import redis
 from kombu import Connection as BrokerConnection
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import Connection, Engine, func, select
 
@@ -82,6 +89,7 @@ class PriceradarCollector(Collector):
         queue_lengths: QueueLengths,
         cache_s: float = 10.0,
         max_domains: int = 50,
+        catalog_cache_s: float = 300.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._engine = engine
@@ -91,6 +99,8 @@ class PriceradarCollector(Collector):
         self._clock = clock
         self._lock = threading.Lock()
         self._cached: tuple[float, list[Metric]] | None = None
+        self._catalog_cache_s = catalog_cache_s
+        self._catalog: tuple[float, list[Metric]] | None = None
 
     def collect(self) -> Iterator[Metric]:
         with self._lock:
@@ -120,7 +130,12 @@ class PriceradarCollector(Collector):
         return families
 
     def _database_metrics(self, conn: Connection, now: datetime) -> list[Metric]:
-        return [*self._by_domain(conn), *self._staleness(conn, now), *self._alerts(conn)]
+        return [*self._catalog_metrics(conn), *self._staleness(conn, now), *self._alerts(conn)]
+
+    def _catalog_metrics(self, conn: Connection) -> list[Metric]:
+        if self._catalog is None or time.monotonic() - self._catalog[0] >= self._catalog_cache_s:
+            self._catalog = (time.monotonic(), self._by_domain(conn))
+        return self._catalog[1]
 
     @staticmethod
     def _alerts(conn: Connection) -> list[Metric]:
@@ -172,11 +187,16 @@ class PriceradarCollector(Collector):
         )
         for (domain, result), n in sorted(by_outcome.items()):
             products_g.add_metric([domain, result], n)
-        checks_c = CounterMetricFamily(
-            "priceradar_checks", "Checks done per domain (all outcomes).", labels=["domain"]
+        checks_c = GaugeMetricFamily(
+            "priceradar_product_checks",
+            "Sum of the check counters of the products tracked now, per domain (a gauge: it drops "
+            "when products are deleted; rate() the workers' priceradar_worker_checks_total).",
+            labels=["domain"],
         )
-        failures_c = CounterMetricFamily(
-            "priceradar_check_failures", "Failed checks per domain.", labels=["domain"]
+        failures_c = GaugeMetricFamily(
+            "priceradar_product_check_failures",
+            "Sum of the failure counters of the products tracked now, per domain (a gauge).",
+            labels=["domain"],
         )
         for domain in sorted(checks):
             checks_c.add_metric([domain], checks[domain])
