@@ -245,6 +245,10 @@ class Notification(Base):
 
     __table_args__ = (
         Index("uq_notifications_destination_event", "destination_id", "event_key", unique=True),
+        # ON DELETE SET NULL follows these on every product or deal delete: without an index
+        # each delete would scan the whole outbox.
+        Index("ix_notifications_product", "product_id"),
+        Index("ix_notifications_deal", "deal_id"),
         # The claim and reconcile queries: only unfinished rows, oldest due first.
         Index(
             "ix_notifications_due",
