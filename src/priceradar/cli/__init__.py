@@ -10,10 +10,12 @@ from priceradar.cli import api as api_commands
 from priceradar.cli import bench as bench_commands
 from priceradar.cli import commands, watches
 from priceradar.cli import demo as demo_commands
+from priceradar.cli import deploy as deploy_commands
 from priceradar.cli.discover import discover_command
 from priceradar.config import ConfigError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+commands.db.command("wait")(deploy_commands.db_wait)
 app.add_typer(commands.db, name="db")
 app.add_typer(commands.products, name="products")
 app.command("check")(commands.check)
@@ -28,6 +30,7 @@ app.command("discover")(discover_command)
 app.command("bench")(bench_commands.bench)
 app.add_typer(watches.app, name="watches")
 app.add_typer(watches.deals_app, name="deals")
+app.add_typer(deploy_commands.secrets_app, name="secrets")
 
 
 def main() -> None:

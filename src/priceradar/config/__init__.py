@@ -9,6 +9,8 @@ One `Settings` class, composed of a section per concern (core, scheduling, notif
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,8 +36,24 @@ class Settings(ApiSettings, NotificationSettings, SchedulingSettings, CoreSettin
     )
 
 
+# Docker/Kubernetes secrets: one file per setting, named like its variable (`database_url`,
+# `priceradar_api_key_hashes`, …), so passwords need not sit in every container's environment.
+SECRETS_DIR_VAR = "PRICERADAR_SECRETS_DIR"
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Read settings; on bad input raise ConfigError with one line per offending variable."""
+    """Read settings; on bad input raise ConfigError with one line per offending variable.
+
+    Sources, strongest first: arguments, environment, `.env`, then the files in
+    `PRICERADAR_SECRETS_DIR` when it is set.
+    """
+    secrets_dir = os.environ.get(SECRETS_DIR_VAR)
+    if secrets_dir and "_secrets_dir" not in overrides:
+        if not Path(secrets_dir).is_dir():
+            raise ConfigError(
+                f"invalid configuration: {SECRETS_DIR_VAR}: {secrets_dir} is not a directory"
+            )
+        overrides["_secrets_dir"] = secrets_dir
     try:
         return Settings(**overrides)
     except ValidationError as exc:
