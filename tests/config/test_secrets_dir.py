@@ -38,5 +38,5 @@ def test_a_missing_secrets_dir_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PRICERADAR_SECRETS_DIR", str(tmp_path / "nope"))
-    with pytest.raises(ConfigError, match="PRICERADAR_SECRETS_DIR: .* is not a directory"):
+    with pytest.raises(ConfigError, match=r"PRICERADAR_SECRETS_DIR: .* is not a directory"):
         load_settings(_env_file=None)

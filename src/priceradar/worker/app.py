@@ -17,6 +17,7 @@ from kombu import Exchange, Queue
 from priceradar.adapters.embedded_broker import register_embedded_transport
 from priceradar.config import ConfigError, Settings, load_settings, parse_cron
 from priceradar.worker import logging_setup  # noqa: F401  (signals: logging, metrics)
+from priceradar.worker.heartbeat import HeartbeatFile
 
 QUEUES = ("price_check", "product_fetch", "notifications", "batch_processing")
 MAX_PRIORITY = 10
@@ -165,6 +166,7 @@ def create_app(settings: Settings) -> Celery[Any]:
     app = Celery("priceradar", task_cls=PriorityTask, include=list(TASK_MODULES))
     app.conf.update(celery_config(settings))
     app.conf.priceradar_settings = settings
+    app.steps["consumer"].add(HeartbeatFile)
     return app
 
 
