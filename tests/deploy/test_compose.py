@@ -13,15 +13,17 @@ from typing import Any
 
 import pytest
 
+from priceradar.cli.deploy import compose_secrets
+
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = {"postgres", "redis", "migrate", "api", "worker", "beat", "flower"}
-APP_SERVICES = {"api", "worker", "beat", "flower"}
-TEST_ENV = """\
-POSTGRES_PASSWORD=pg-secret-for-tests
-REDIS_PASSWORD=redis-secret-for-tests
-PRICERADAR_API_KEY_HASHES=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
-PRICERADAR_FLOWER_BASIC_AUTH=ops:flower-secret-for-tests
-"""
+SERVICES = {"postgres", "redis", "migrate", "api", "worker", "scheduler-worker", "beat", "flower"}
+APP_SERVICES = {"api", "worker", "scheduler-worker", "beat", "flower"}
+PG_PASSWORD, REDIS_PASSWORD = "pg-secret-for-tests", "redis-secret-for-tests"
+SECRETS = {
+    **compose_secrets(PG_PASSWORD, REDIS_PASSWORD),
+    "priceradar_api_key_hashes": "a" * 64,
+    "priceradar_flower_basic_auth": "ops:flower-secret-for-tests",
+}
 
 
 def compose_command() -> list[str]:
@@ -53,7 +55,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The compose file in a scratch project directory with a test .env beside it."""
     directory = tmp_path_factory.mktemp("compose")
     shutil.copy(ROOT / "docker-compose.yml", directory / "docker-compose.yml")
-    (directory / ".env").write_text(TEST_ENV)
+    # The operator's first step: copy the example settings and write the secret files.
+    shutil.copy(ROOT / ".env.example", directory / ".env")
+    (directory / "secrets").mkdir()
+    for name, value in SECRETS.items():
+        (directory / "secrets" / name).write_text(value + "\n")
     return directory
 
 
@@ -85,12 +91,63 @@ def test_compose_file_is_valid_and_has_every_service(config: dict[str, Any]) -> 
     assert set(config["services"]) == SERVICES
 
 
-def test_missing_secrets_stop_compose_with_a_clear_message(project: Path, tmp_path: Path) -> None:
-    shutil.copy(project / "docker-compose.yml", tmp_path / "docker-compose.yml")
-    (tmp_path / ".env").write_text("REDIS_PASSWORD=x\n")
-    done = compose(tmp_path, "config", "-q")
-    assert done.returncode != 0
-    assert "set POSTGRES_PASSWORD in .env" in done.stderr
+def test_no_password_is_in_any_container_environment_or_command(project: Path) -> None:
+    # Secrets are files mounted under /run/secrets; the resolved configuration never holds them.
+    done = compose(project, "config", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    for secret in (PG_PASSWORD, REDIS_PASSWORD, "flower-secret-for-tests"):
+        assert secret not in done.stdout
+    services = json.loads(done.stdout)["services"]
+    for name in APP_SERVICES | {"migrate"}:
+        assert services[name]["environment"]["PRICERADAR_SECRETS_DIR"] == "/run/secrets"
+        mounted = {s["source"] for s in services[name]["secrets"]}
+        assert {"database_url", "celery_broker_url"} <= mounted, name
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD_FILE"].startswith("/run/secrets/")
+
+
+def test_the_copied_env_example_keeps_json_logs_on(config: dict[str, Any]) -> None:
+    for name in APP_SERVICES:
+        assert config["services"][name]["environment"]["PRICERADAR_LOG_JSON"] == "true", name
+
+
+def test_every_service_has_rotated_logs_and_a_memory_limit(config: dict[str, Any]) -> None:
+    for name, service in config["services"].items():
+        assert service["logging"]["driver"] == "json-file", name
+        assert service["logging"]["options"]["max-size"], name
+        assert int(service["mem_limit"]) > 0, name
+
+
+def _worker_commands(config: dict[str, Any]) -> dict[str, str]:
+    return {
+        name: " ".join(service["command"])
+        for name, service in config["services"].items()
+        if "celery -A priceradar.worker worker" in " ".join(service.get("command") or [])
+    }
+
+
+def test_worker_services_split_the_queues_and_cover_every_queue(config: dict[str, Any]) -> None:
+    from priceradar.worker.app import QUEUES
+
+    consumed: dict[str, set[str]] = {}
+    for name, command in _worker_commands(config).items():
+        match = re.search(r"-Q (\S+)", command)
+        assert match, f"{name} must name its queues"
+        consumed[name] = set(match.group(1).split(","))
+    assert set().union(*consumed.values()) == set(QUEUES)
+    # check batches never share a worker with the dispatcher tick and the notifications
+    assert consumed["worker"] == {"price_check"}
+    assert "batch_processing" in consumed["scheduler-worker"]
+
+
+def test_every_worker_has_explicit_concurrency_and_a_heartbeat_probe(
+    config: dict[str, Any],
+) -> None:
+    for name, command in _worker_commands(config).items():
+        assert re.search(r"--concurrency[= ]\d", command), name
+        service = config["services"][name]
+        probe = " ".join(service["healthcheck"]["test"])
+        assert "inspect ping" not in probe and "heartbeat" in probe, name
+        assert service["environment"]["PRICERADAR_WORKER_HEARTBEAT_FILE"] in probe, name
 
 
 def test_databases_are_not_published_and_frontends_bind_loopback(config: dict[str, Any]) -> None:
@@ -104,6 +161,8 @@ def test_databases_are_not_published_and_frontends_bind_loopback(config: dict[st
 def test_redis_is_configured_as_a_broker(config: dict[str, Any]) -> None:
     command = " ".join(config["services"]["redis"]["command"])
     assert "--maxmemory-policy noeviction" in command
+    # noeviction only acts with a limit, and the limit sits below the container's memory
+    assert re.search(r"--maxmemory \d+mb", command)
     assert "--appendonly yes" in command
     assert "allkeys-lru" not in command
     assert "--requirepass" in command
@@ -135,7 +194,7 @@ def test_workers_scale_and_finish_their_batch_on_stop(config: dict[str, Any]) ->
 
 
 def test_long_running_services_have_health_checks(config: dict[str, Any]) -> None:
-    for name in ("postgres", "redis", "api", "worker", "flower"):
+    for name in ("postgres", "redis", "api", "worker", "scheduler-worker", "flower"):
         assert config["services"][name]["healthcheck"]["test"], name
 
 
