@@ -52,10 +52,13 @@ class ExtractedProduct:
     in_stock: bool | None  # None: the page does not say
     title: str | None
     image_url: str | None
-    source: str  # which extractor found it: "json-ld", "microdata", "opengraph", "rule"
+    source: str  # the method: json-ld, microdata, meta, embedded-state, rule, visible
     rating: float | None = None  # 0-5 stars, rescaled from the page's own scale
     review_count: int | None = None  # reviewCount, else ratingCount; >= 0
     category: str | None = None  # most specific category name, at most 120 characters
+    price_high: Decimal | None = None  # a variant range's highest price; `price` is its lowest
+    variant_rule: str | None = None  # how one of several offer prices was chosen
+    currency_reason: str | None = None  # where the currency came from, or why it is unknown
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from price_parser import Price
 
 __all__ = [
+    "ZERO_MINOR",
     "clean_title",
     "clean_url",
     "currency_code",
@@ -44,6 +45,15 @@ _ISO_CODES = frozenset(
     TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
     ZWL
     """.split()  # noqa: SIM905 - a word list reads better than 160 quoted strings
+)
+
+# Currencies shops quote without minor units, whatever ISO 4217 says (HUF, COP and IDR have
+# official cents nobody prints): "24.990" in such a currency is grouping, never decimals.
+ZERO_MINOR = frozenset(
+    """
+    BIF CLP COP DJF GNF HUF IDR IRR ISK JPY KMF KPW KRW LAK MMK PYG RWF UGX UZS VND VUV XAF
+    XOF XPF
+    """.split()  # noqa: SIM905
 )
 
 # Symbols and words as price_parser reports them (casefolded) -> ISO code.
@@ -168,7 +178,7 @@ def parse_price_value(
         return None
     if isinstance(value, int | Decimal):
         try:
-            normalized = normalize_amount(Decimal(value))
+            normalized = normalize_amount(Decimal(_regroup(str(value), hint)))
         except (ValueError, ArithmeticError):
             return None
         return (normalized, hint) if normalized is not None else None
@@ -176,11 +186,26 @@ def parse_price_value(
         return None
     if machine and _MACHINE_NUMBER.fullmatch(value):
         try:
-            normalized = normalize_amount(Decimal(value.strip()))
+            normalized = normalize_amount(Decimal(_regroup(value.strip(), hint)))
         except (ValueError, ArithmeticError, InvalidOperation):
             return None
         return (normalized, hint) if normalized is not None else None
     return parse_price_text(value, hint)
+
+
+def _regroup(number: str, currency: str | None) -> str:
+    """A machine number as written, with a zero-minor-unit shop's grouping dot undone.
+
+    Chilean shops put "24.990" (24,990 CLP) into JSON-LD and meta tags. Exactly three
+    fractional digits after at most three whole digits is grouping in such a currency; every
+    other shape is left to schema.org's reading.
+    """
+    if currency not in ZERO_MINOR:
+        return number
+    whole, dot, fraction = number.partition(".")
+    if dot and len(fraction) == 3 and fraction.isdigit() and whole.isdigit() and len(whole) <= 3:
+        return whole + fraction
+    return number
 
 
 def parse_availability(value: object) -> bool | None:

@@ -115,8 +115,18 @@ def test_json_ld_offers_list_with_same_price() -> None:
     assert (result.price, result.in_stock) == (Decimal("100"), True)  # one seller has it
 
 
-def test_json_ld_offers_list_with_different_prices_is_ambiguous() -> None:
-    result = fail(page(ld(product([offer("100"), offer("120")]))))
+def test_json_ld_offers_list_with_different_prices_is_a_range() -> None:
+    result = ok(page(ld(product([offer("120"), offer("100")]))))
+
+    assert (result.price, result.price_high, result.variant_rule) == (
+        Decimal("100"),
+        Decimal("120"),
+        "price range",
+    )
+
+
+def test_json_ld_offers_in_different_currencies_stay_ambiguous() -> None:
+    result = fail(page(ld(product([offer("100", "EUR"), offer("120", "USD")]))))
 
     assert result.ambiguous
     assert result.reason.startswith("ambiguous: several different prices")
@@ -222,7 +232,8 @@ def test_json_ld_product_group_variants() -> None:
         return {"@type": "ProductGroup", "name": "Shirt", "image": "s.jpg", "hasVariant": variants}
 
     assert ok(page(ld(group("25", "25")))).price == Decimal("25")
-    assert fail(page(ld(group("25", "30")))).ambiguous
+    ranged = ok(page(ld(group("30", "25"))))
+    assert (ranged.price, ranged.price_high) == (Decimal("25"), Decimal("30"))
     with_own_offer = group("25", "30") | {"offers": offer("19.99")}
     assert ok(page(ld(with_own_offer))).price == Decimal("19.99")  # the group's own price wins
 

@@ -21,7 +21,7 @@ def test_opengraph_product_price() -> None:
 
     assert ok(page(head)) == ExtractedProduct(
         price=Decimal("249.00"), currency="TRY", in_stock=True, title="Desk Lamp",
-        image_url="https://shop.example/lamp.jpg", source="opengraph",
+        image_url="https://shop.example/lamp.jpg", source="meta",
     )  # fmt: skip
 
 

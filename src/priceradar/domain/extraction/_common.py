@@ -7,11 +7,13 @@ microdata and meta offers are first reshaped into JSON-LD-like dicts so that one
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from priceradar.domain.extraction.variants import OfferInfo, choose_variant, offer_ids
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
 from priceradar.domain.price_text import currency_code, parse_availability, parse_price_value
 
@@ -38,15 +40,29 @@ class Candidate:
     rating: float | None = None  # best-effort extras: never part of the ambiguity rule
     review_count: int | None = None
     category: str | None = None
+    offers: list[OfferInfo] = field(default_factory=list)
+    group: int | None = None  # variants of one ProductGroup share this id
+    ids: frozenset[str] = frozenset()  # the product's own sku/gtin/productID, casefolded
 
 
-def decide(candidates: list[Candidate], source: str, missing: str) -> Outcome:
-    """Turn one source's products into a page outcome, applying the ambiguity rule."""
+def decide(
+    candidates: list[Candidate], source: str, missing: str, url: str = "", *, variants: bool = True
+) -> Outcome:
+    """Turn one source's products into a page outcome, applying the variant and ambiguity rules.
+
+    Several prices inside one product (its offers, or a ProductGroup's variants) are variants:
+    the URL's variant wins, else the page's selected one, else a price range. Several
+    different products stay ambiguous (a listing page, or related items described in full).
+    """
     if not candidates:
         return ExtractionFailure(missing)
+    candidates = merge_variants(candidates)
     split = next((c for c in candidates if len(c.offer_prices) > 1), None)
     if split is not None:
-        return _ambiguous(f"prices in one {source} product's offers", split.offer_prices)
+        others = any(c is not split and c.price is not None for c in candidates)
+        if not variants or others:
+            return _ambiguous(f"prices in one {source} product's offers", split.offer_prices)
+        return resolve_variants(split, source, url)
     priced = [c for c in candidates if c.price is not None]
     if priced:
         prices = {c.price for c in priced if c.price is not None}
@@ -66,6 +82,48 @@ def decide(candidates: list[Candidate], source: str, missing: str) -> Outcome:
     return ExtractionFailure(f"{source} product without price")
 
 
+def merge_variants(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per ProductGroup: its variants become the offers of one product."""
+    if all(c.group is None for c in candidates):
+        return candidates
+    merged: list[Candidate] = []
+    groups: dict[int, Candidate] = {}
+    for cand in candidates:
+        if cand.group is None:
+            merged.append(cand)
+            continue
+        into = groups.get(cand.group)
+        if into is None:
+            groups[cand.group] = cand
+            merged.append(cand)
+            continue
+        into.offer_prices |= cand.offer_prices
+        into.offers.extend(cand.offers)
+        if into.price is None or (cand.price is not None and cand.price < into.price):
+            into.price, into.currency = cand.price, cand.currency or into.currency
+        if cand.in_stock:
+            into.in_stock = True
+    return merged
+
+
+def resolve_variants(cand: Candidate, source: str, url: str) -> Outcome:
+    """One product with several offer prices: the URL's or selected variant, else the range."""
+    currencies = {o.currency for o in cand.offers if o.currency}
+    if len(currencies) > 1 or not cand.offers:
+        return _ambiguous(f"prices in one {source} product's offers", cand.offer_prices)
+    choice = choose_variant(cand.offers, url)
+    product = _product(
+        [cand],
+        [],
+        source,
+        choice.price,
+        choice.currency or cand.currency,
+        choice.high,
+        choice.in_stock,
+    )
+    return dataclasses.replace(product, variant_rule=choice.why)
+
+
 def _ambiguous(where: str, prices: set[Decimal]) -> ExtractionFailure:
     shown = ", ".join(str(p) for p in sorted(prices)[:5])
     return ExtractionFailure(f"ambiguous: several different {where} ({shown})", ambiguous=True)
@@ -77,6 +135,8 @@ def _product(
     source: str,
     price: Decimal | None,
     currency: str | None,
+    price_high: Decimal | None = None,
+    in_stock: bool | None = None,
 ) -> ExtractedProduct:
     stock = [c.in_stock for c in chosen if c.in_stock is not None]
     title = next((c.title for c in chosen if c.title), None)
@@ -88,13 +148,14 @@ def _product(
     return ExtractedProduct(
         price=price,
         currency=currency or next((c.currency for c in chosen if c.currency), None),
-        in_stock=(True in stock) if stock else None,
+        in_stock=in_stock if in_stock is not None else (True in stock) if stock else None,
         title=title,
         image_url=next((c.image for c in chosen if c.image), None),
         source=source,
         rating=rated.rating if rated else None,
         review_count=rated.review_count if rated else None,
         category=next((c.category for c in ranked if c.category), None),
+        price_high=price_high,
     )
 
 
@@ -147,6 +208,15 @@ def fold_offer(offer: dict[str, Any], cand: Candidate, depth: int = 0) -> None:
         return
     price, currency = parsed
     cand.offer_prices.add(price)
+    if len(cand.offers) < MAX_ITEMS:
+        selected = offer.get("selected") is True or offer.get("isDefault") is True
+        ids = offer_ids(offer) | (cand.ids if depth == 0 else frozenset())
+        link = offer.get("url")
+        cand.offers.append(
+            OfferInfo(
+                price, currency, stock, ids, link if isinstance(link, str) else None, selected
+            )
+        )
     if cand.price is None:
         cand.price, cand.currency = price, currency
         cand.in_stock = stock

@@ -25,6 +25,7 @@ from priceradar.domain.extraction._common import (
     ld_types,
 )
 from priceradar.domain.extraction.signals import Crumb, clean_category, rating_signals
+from priceradar.domain.extraction.variants import offer_ids
 from priceradar.domain.price_text import clean_title, clean_url
 
 _MAX_DEPTH = 12  # JSON-LD nesting we follow; real pages need 3-4
@@ -61,7 +62,7 @@ def read_json_ld(doc: LexborHTMLParser, url: str) -> JsonLd:
     missing = "no JSON-LD Product"
     if invalid:
         missing += f" ({invalid} invalid JSON-LD block{'s' if invalid > 1 else ''} skipped)"
-    return JsonLd(decide(candidates, "json-ld", missing), breadcrumbs)
+    return JsonLd(decide(candidates, "json-ld", missing, url), breadcrumbs)
 
 
 def breadcrumb_trail(node: dict[str, Any]) -> list[Crumb]:
@@ -142,18 +143,23 @@ def _candidates(node: dict[str, Any], url: str, parent: Candidate | None) -> lis
         rating=rating,
         review_count=reviews,
         category=_category(node.get("category")) or (parent.category if parent else None),
+        ids=offer_ids(node),
+        group=parent.group if parent else None,
     )
     offers = node.get("offers")
     offer_list = offers if isinstance(offers, list) else [offers]
+    link = node.get("url") if parent is not None else None
     for offer in offer_list[:MAX_ITEMS]:
         if isinstance(offer, dict):
-            fold_offer(offer, cand)
+            # A variant Product's own url identifies its offer when the offer names none.
+            fold_offer(offer if link is None or "url" in offer else {**offer, "url": link}, cand)
     variants = node.get("hasVariant")
     if (
         cand.price is None
         and "ProductGroup" in ld_types(node)
         and isinstance(variants, list | dict)
     ):
+        cand.group = id(node)
         found = [c for v in as_list(variants) for c in _candidates(v, url, cand)]
         return found or [cand]
     return [cand]

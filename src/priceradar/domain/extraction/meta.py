@@ -54,4 +54,5 @@ def from_meta(doc: LexborHTMLParser, url: str, meta: MetaMap) -> Outcome:
     )
     for amount in amounts[:20] or [None]:
         fold_offer({"price": amount, "priceCurrency": currency, "availability": stock}, cand)
-    return decide([cand], "opengraph", _NO_META)
+    # Two price meta tags are two claims about one price, not variants.
+    return decide([cand], "meta", _NO_META, variants=False)

@@ -34,7 +34,7 @@ def from_microdata(doc: LexborHTMLParser, url: str) -> Outcome:
     """The microdata source's verdict: every top-level Product item on the page counts."""
     scopes = {n.mem_id: n for n in doc.css("[itemscope][itemtype]") if _types(n) & PRODUCT_TYPES}
     candidates = [_candidate(node, url) for node in scopes.values() if not _nested(node, scopes)]
-    return decide(candidates, "microdata", "no microdata Product")
+    return decide(candidates, "microdata", "no microdata Product", url)
 
 
 def _types(node: LexborNode) -> set[str]:
