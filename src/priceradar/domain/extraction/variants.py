@@ -80,27 +80,29 @@ def choose_variant(offers: Sequence[OfferInfo], url: str) -> VariantChoice:
     for rule, match in (
         # An offer URL's own ?variant= identifies it like a sku does.
         ("the URL's variant parameter", lambda o: bool((o.ids | _url_ids(o.url)) & chosen)),
-        (
-            "the offer URL equal to the page URL",
-            lambda o: o.url is not None and _normal(o.url) == page,
-        ),
+        ("the offer URL equal to the page URL", lambda o: bool(o.url and _normal(o.url) == page)),
         ("an id in the URL", lambda o: bool(o.ids & tokens)),
         ("the page's selected variant", lambda o: o.selected),
     ):
         matched = [o for o in offers if match(o)]
-        prices = {o.price for o in matched}
-        if len(prices) == 1:
-            first = matched[0]
-            stock = [o.in_stock for o in matched if o.in_stock is not None]
-            return VariantChoice(
-                first.price, None, first.currency, (True in stock) if stock else None, rule
-            )
+        if len({o.price for o in matched}) == 1:
+            return VariantChoice(matched[0].price, None, _currency(matched), _stock(matched), rule)
     prices = sorted({o.price for o in offers})
+    return VariantChoice(prices[0], prices[-1], _currency(offers), _stock(offers), "price range")
+
+
+def _url_ids(url: str | None) -> frozenset[str]:
+    return url_tokens(url)[0] if url else frozenset()
+
+
+def _currency(offers: Sequence[OfferInfo]) -> str | None:
+    return next((o.currency for o in offers if o.currency), None)
+
+
+def _stock(offers: Sequence[OfferInfo]) -> bool | None:
+    """In stock when any of them is; None when none of them says."""
     stock = [o.in_stock for o in offers if o.in_stock is not None]
-    currency = next((o.currency for o in offers if o.currency), None)
-    return VariantChoice(
-        prices[0], prices[-1], currency, (True in stock) if stock else None, "price range"
-    )
+    return (True in stock) if stock else None
 
 
 def _normal(url: str) -> str:
