@@ -59,8 +59,8 @@ def decide(
     candidates = merge_variants(candidates)
     split = next((c for c in candidates if len(c.offer_prices) > 1), None)
     if split is not None:
-        others = any(c is not split and c.price is not None for c in candidates)
-        if not variants or others:
+        listing = any(c is not split and c.price is not None for c in candidates)
+        if not variants or listing:
             return _ambiguous(f"prices in one {source} product's offers", split.offer_prices)
         return resolve_variants(split, source, url)
     priced = [c for c in candidates if c.price is not None]

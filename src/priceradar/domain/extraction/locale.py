@@ -47,8 +47,8 @@ class PageLocale:
 def page_locale(url: str, lang: str | None, og_locale: str | None) -> PageLocale:
     """Decide the page's currency from `og:locale`, `<html lang>`, then the domain's TLD."""
     language = None
-    for source, value in (("og:locale", og_locale), ("lang", lang)):
-        match = _LOCALE.match(value or "")
+    for source, value in (("og:locale", og_locale or ""), ("lang", lang or "")):
+        match = _LOCALE.match(value)
         if match is None:
             continue
         language = language or match.group(1).lower()
@@ -58,9 +58,9 @@ def page_locale(url: str, lang: str | None, og_locale: str | None) -> PageLocale
             return PageLocale(currency, f"{source} {value.strip()} -> {currency}", language)
     country = _tld_country(url)
     if country is not None:
-        currency = _COUNTRY_CURRENCY.get(country) or _ONLY_SECOND_LEVEL.get(country)
-        if currency is not None:
-            return PageLocale(currency, f"domain .{country} -> {currency}", language)
+        by_tld = _COUNTRY_CURRENCY.get(country) or _ONLY_SECOND_LEVEL.get(country)
+        if by_tld is not None:
+            return PageLocale(by_tld, f"domain .{country} -> {by_tld}", language)
     return PageLocale(None, "no currency on the page, its locale or its domain", language)
 
 
