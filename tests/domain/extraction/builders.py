@@ -11,7 +11,10 @@ from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
 
 URL = "https://shop.example/p/42"
 IN_STOCK = "https://schema.org/InStock"
-NO_PRICE = "no price: no JSON-LD Product, no microdata Product, no price meta, no site rule"
+NO_PRICE = (
+    "no price: no JSON-LD Product, no microdata Product, no price meta, no embedded state, "
+    "no site rule"
+)
 
 
 def page(head: str = "", body: str = "") -> str:

@@ -19,8 +19,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 from priceradar.domain.extraction._common import Outcome
 from priceradar.domain.extraction.breadcrumbs import html_trail
+from priceradar.domain.extraction.embedded import from_embedded
 from priceradar.domain.extraction.jsonld import JsonLd, breadcrumb_trail, read_json_ld
-from priceradar.domain.extraction.meta import from_meta, meta_map
+from priceradar.domain.extraction.locale import page_locale
+from priceradar.domain.extraction.meta import MetaMap, first, from_meta, meta_map, page_title
 from priceradar.domain.extraction.microdata import from_microdata
 from priceradar.domain.extraction.rules import SiteRule, from_rule
 from priceradar.domain.extraction.signals import category_from_trail
@@ -64,7 +66,7 @@ def _extract(html: str | bytes, url: str, rule: SiteRule | None) -> Outcome:
     reasons: list[str] = []
     for outcome in _outcomes(doc, text, url, rule, json_ld):
         if isinstance(outcome, ExtractedProduct):
-            return _with_page_category(outcome, doc, text, url, json_ld)
+            return _with_currency(_with_page_category(outcome, doc, text, url, json_ld), doc, url)
         if outcome.ambiguous:
             return outcome
         reasons.append(outcome.reason)
@@ -79,7 +81,26 @@ def _outcomes(
     yield from_microdata(doc, url)
     meta = meta_map(doc)
     yield from_meta(doc, url, meta)
+    scripts = [(dict(n.attributes), n.text(deep=True)) for n in doc.tags("script")]
+    yield from_embedded(doc, scripts, url, _page_names(doc, meta))[0]
     yield from_rule(doc, text, url, rule, meta) if rule else ExtractionFailure("no site rule")
+
+
+def _page_names(doc: LexborHTMLParser, meta: MetaMap) -> list[str]:
+    """What the page calls its product: the first h1, og:title and <title>."""
+    h1 = doc.tags("h1")
+    names = [h1[0].text(deep=True, separator=" ")] if h1 else []
+    return [*names, *meta.get("og:title", ())[:1], page_title(doc, meta) or ""]
+
+
+def _with_currency(product: ExtractedProduct, doc: LexborHTMLParser, url: str) -> ExtractedProduct:
+    """`product` with a currency from the page's locale or domain when its source named none."""
+    if product.currency is not None or product.price is None:
+        return product
+    html = doc.tags("html")
+    lang = html[0].attributes.get("lang") if html else None
+    locale = page_locale(url, lang, first(meta_map(doc), "og:locale"))
+    return dataclasses.replace(product, currency=locale.currency, currency_reason=locale.reason)
 
 
 def _with_page_category(

@@ -47,6 +47,8 @@ def offer_ids(node: dict[str, object]) -> frozenset[str]:
     found = set()
     for key in _ID_KEYS:
         value = node.get(key)
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral():
+            value = int(value)  # JSON ids parse as Decimal here
         if isinstance(value, int | str) and not isinstance(value, bool):
             text = str(value).strip().casefold()
             if text:
@@ -68,7 +70,8 @@ def url_tokens(url: str) -> tuple[frozenset[str], frozenset[str]]:
         for k, v in query
         if k.casefold() in {"variant", "sku", "variant_id", "variantid", "pid", "v", "id", "itemid"}
     }
-    tokens = {t.casefold() for t in _SPLIT.split(parts.path)[-_MAX_TOKENS:] if len(t) >= _MIN_ID}
+    steps = [s for s in parts.path.split("/") if s][-_MAX_TOKENS:]
+    tokens = {t.casefold() for s in steps for t in (s, *_SPLIT.split(s)) if len(t) >= _MIN_ID}
     tokens |= {v.strip().casefold() for _, v in query if len(v.strip()) >= _MIN_ID}
     return frozenset(chosen), frozenset(tokens)
 
