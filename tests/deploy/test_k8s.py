@@ -71,6 +71,7 @@ KEDA_SCHEMAS: dict[str, dict[str, Any]] = {
                             "required": ["type", "metadata"],
                             "properties": {
                                 "type": {"type": "string"},
+                                "metricType": {"enum": ["AverageValue", "Value", "Utilization"]},
                                 "name": {"type": "string", "pattern": r"^[a-z][a-z0-9]*$"},
                                 "metadata": _STRING_MAP,
                                 "authenticationRef": {
@@ -162,14 +163,108 @@ def test_beat_is_a_single_replica_recreated_on_rollout() -> None:
     assert beat["spec"]["strategy"] == {"type": "Recreate"}
 
 
-def test_keda_sums_every_redis_priority_sub_list_of_price_check() -> None:
+def test_keda_scales_check_workers_on_lateness_gauges_the_api_exposes(tmp_path: Path) -> None:
     scaled = by_kind_and_name()[("ScaledObject", "priceradar-worker")]["spec"]
     assert ("Deployment", scaled["scaleTargetRef"]["name"]) in by_kind_and_name()
-    triggers = scaled["triggers"]
-    assert {t["type"] for t in triggers} == {"redis"}
-    assert [t["metadata"]["listName"] for t in triggers] == redis_list_names("price_check")
-    summed = re.split(r"\s*\+\s*", scaled["advanced"]["scalingModifiers"]["formula"])
-    assert sorted(summed) == sorted(t["name"] for t in triggers)
+    queries = {t["name"]: t["metadata"]["query"] for t in scaled["triggers"]}
+    assert {t["type"] for t in scaled["triggers"]} == {"prometheus"}
+    # the metric names the triggers query are the ones the API's collector really emits
+    emitted = collector_metric_names(tmp_path)
+    used = {m for q in queries.values() for m in re.findall(r"priceradar_\w+", q)}
+    assert used == {"priceradar_overdue_products", "priceradar_max_overdue_seconds"}
+    assert used <= emitted
+
+
+def collector_metric_names(tmp_path: Path) -> set[str]:
+    from priceradar.adapters.db import migrate
+    from priceradar.adapters.db.engine import make_engine
+    from priceradar.observability.metrics import PriceradarCollector
+
+    url = f"sqlite:///{tmp_path / 'metrics.sqlite3'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        return {family.name for family in PriceradarCollector(engine, dict, cache_s=0).collect()}
+    finally:
+        engine.dispose()
+
+
+def test_in_flight_cap_keeps_every_pod_busy_at_full_scale() -> None:
+    # The sizing rule of docs/production.md: cap >= max pods x processes x batch x 2, or pods
+    # idle at full scale while the backlog waits in PostgreSQL.
+    config = by_kind_and_name()[("ConfigMap", "priceradar-config")]["data"]
+    scaled = by_kind_and_name()[("ScaledObject", "priceradar-worker")]["spec"]
+    needed = (
+        scaled["maxReplicaCount"]
+        * int(config["PRICERADAR_WORKER_CONCURRENCY"])
+        * int(config["PRICERADAR_CHECK_BATCH_SIZE"])
+        * 2
+    )
+    assert int(config["PRICERADAR_DISPATCH_MAX_IN_FLIGHT"]) >= needed
+
+
+def test_redis_list_names_are_kombus_own(tmp_path: Path) -> None:
+    # The list names our metrics read (and any KEDA redis trigger must use) come from kombu's
+    # Redis transport itself, with the transport options our Celery app sets.
+    from kombu import Connection
+
+    from priceradar.config import load_settings as load
+    from priceradar.worker.app import celery_config
+    from tests.support.services import REDIS_HOST_PORT, require_redis
+
+    require_redis()
+    settings = load(_env_file=None, celery_broker_url=f"redis://{REDIS_HOST_PORT}/15")
+    options = celery_config(settings)["broker_transport_options"]
+    with Connection(settings.broker_url, transport_options=options) as conn:
+        channel: Any = conn.default_channel
+        kombus = [channel._q_for_pri("price_check", pri) for pri in channel.priority_steps]
+    assert sorted(set(kombus)) == sorted(redis_list_names("price_check"))
+
+
+def worker_deployments() -> dict[str, list[str]]:
+    return {
+        name: spec["containers"][0]["command"]
+        for (kind, name), doc in by_kind_and_name().items()
+        if kind == "Deployment"
+        and (spec := doc["spec"]["template"]["spec"])["containers"][0]["command"][:4]
+        == ["celery", "-A", "priceradar.worker", "worker"]
+    }
+
+
+def test_worker_deployments_split_the_queues_and_cover_every_queue() -> None:
+    from priceradar.worker.app import QUEUES
+
+    consumed = {
+        name: set(command[command.index("-Q") + 1].split(","))
+        for name, command in worker_deployments().items()
+    }
+    assert set().union(*consumed.values()) == set(QUEUES)
+    assert consumed["priceradar-worker"] == {"price_check"}
+    assert "batch_processing" in consumed["priceradar-scheduler-worker"]
+    scheduler = by_kind_and_name()[("Deployment", "priceradar-scheduler-worker")]
+    assert ("ScaledObject", "priceradar-scheduler-worker") not in by_kind_and_name()
+    assert scheduler["spec"]["replicas"] >= 1
+
+
+def test_worker_liveness_reads_the_heartbeat_file() -> None:
+    for name in worker_deployments():
+        (container,) = pod_spec(name)["containers"]
+        probe = " ".join(container["livenessProbe"]["exec"]["command"])
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        assert "inspect ping" not in probe
+        assert env["PRICERADAR_WORKER_HEARTBEAT_FILE"] in probe, name
+
+
+def test_pods_wait_for_the_schema_and_the_migration_job_is_replaceable() -> None:
+    for (kind, name), doc in by_kind_and_name().items():
+        if kind != "Deployment":
+            continue
+        init = doc["spec"]["template"]["spec"].get("initContainers", [])
+        assert any(c["command"][:3] == ["priceradar", "db", "wait"] for c in init), name
+    job = by_kind_and_name()[("Job", "priceradar-migrate")]
+    # A Job's template is immutable: it must be gone before the next release applies it.
+    assert job["spec"]["ttlSecondsAfterFinished"] <= 600
+    assert job["metadata"]["annotations"]["argocd.argoproj.io/hook"] == "PreSync"
 
 
 def test_pods_run_unprivileged_and_share_one_config() -> None:
@@ -178,7 +273,7 @@ def test_pods_run_unprivileged_and_share_one_config() -> None:
             continue
         spec = doc["spec"]["template"]["spec"]
         assert spec["securityContext"]["runAsNonRoot"] is True, doc["metadata"]["name"]
-        for container in spec["containers"]:
+        for container in spec["containers"] + spec.get("initContainers", []):
             assert container["securityContext"]["allowPrivilegeEscalation"] is False
             refs = {next(iter(r.values()))["name"] for r in container["envFrom"]}
             assert refs == {"priceradar-config", "priceradar-secrets"}
