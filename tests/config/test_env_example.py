@@ -21,6 +21,6 @@ def test_every_setting_is_documented() -> None:
 
 def test_the_example_loads_as_is() -> None:
     settings = load_settings(_env_file=str(EXAMPLE))
-    assert settings.deal_reference == "median"
+    assert settings.deal_reference == "established"
     assert settings.priority_bands[-1].min_priority == 0
     assert settings.embedded  # no service URL is set by default: the embedded default runs

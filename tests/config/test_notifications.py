@@ -23,7 +23,7 @@ def settings(**kw: Any) -> Settings:
 def test_defaults_build_rules_options_and_channels() -> None:
     s = settings()
     rules = deal_rules(s)
-    assert rules.reference is ReferenceKind.MEDIAN and rules.window_days == 30
+    assert rules.reference is ReferenceKind.ESTABLISHED and rules.window_days == 30
     assert rules.min_discount_percent == Decimal("15.0") and rules.min_history_days == 7
     assert delivery_options(s).max_attempts == 5 and not delivery_options(s).resend_unknown
     assert set(channels(s)) == {"apprise"}  # Telegram only with a bot token

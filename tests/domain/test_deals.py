@@ -13,11 +13,14 @@ from priceradar.domain.deals import (
     DealDecision,
     DealRules,
     Observation,
+    Reference,
     ReferenceKind,
     decide_deal,
     host_candidates,
     is_deal_price,
     lowest_flags,
+    reference_for,
+    reference_label,
     reference_price,
     weighted_median,
 )
@@ -162,7 +165,7 @@ def test_start_records_reference_discount_and_flags() -> None:
     facts = decision.facts
     assert (facts.reference_price, facts.deal_price) == (D("100"), D("79.99"))
     assert (facts.discount_amount, facts.discount_percent) == (D("20.01"), D("20.01"))
-    assert facts.reference_kind is ReferenceKind.MEDIAN
+    assert facts.reference_basis == "lowest_30d"
     assert dict(facts.lowest) == {14: True, 30: True, 90: None, 180: None}
 
 
@@ -193,7 +196,7 @@ def active(deal_price: str = "80", alert_percent: str | None = "20") -> ActiveDe
     return ActiveDeal(
         id=7,
         currency="USD",
-        reference_kind=ReferenceKind.MEDIAN,
+        reference_basis="median_30d",
         reference_price=D("100"),
         deal_price=D(deal_price),
         alert_percent=D(alert_percent) if alert_percent else None,
@@ -203,8 +206,8 @@ def active(deal_price: str = "80", alert_percent: str | None = "20") -> ActiveDe
 @pytest.mark.parametrize(
     ("label", "current", "deal", "rules", "expected", "alert", "reason"),
     [
-        ("out of stock ends it", now("70", in_stock=False), active(), RULES, "end", False,
-         "out_of_stock"),
+        ("out of stock pauses it", now("70", in_stock=False), active(), RULES, None, False,
+         None),
         ("price back above the threshold", now("80.01"), active(), RULES, "end", False,
          "price_rose"),
         ("back at the reference", now("100"), active(), RULES, "end", False, "price_rose"),
@@ -239,6 +242,7 @@ def test_active_deal_table(
 def test_long_sale_is_judged_against_its_stored_reference() -> None:
     # Given a deal at 80 that has lasted 25 days, so the moving median is 80 by now
     history = [obs(60, "100"), obs(25, "80")]
+    assert reference_price(ReferenceKind.ESTABLISHED, history, NOW, 30) == D("80")
     assert reference_price(ReferenceKind.MEDIAN, history, NOW, 30) == D("80")
     # When the price stays at 80, then the deal goes on (it is measured against 100)
     assert decide(now("80"), history, active=active()) is None
@@ -291,3 +295,82 @@ def test_category_thresholds_ignore_case_and_spacing() -> None:
     assert rules.threshold_percent("shop.test", "Coffee  Machines") == Decimal(30)
     assert rules.threshold_percent("shop.test", "Coffee") == rules.min_discount_percent
     assert rules.threshold_percent("shop.test", None) == rules.min_discount_percent
+
+
+DEFAULT = DealRules()  # the established reference, 15 %
+
+
+def raised_then_back(held_days: float, back_to: str) -> tuple[Observation, list[Observation]]:
+    """100 for 120 days, raised to 150 and held `held_days`, then "discounted" to `back_to`."""
+    return now(back_to), [obs(120 + held_days, "100"), obs(held_days, "150")]
+
+
+@pytest.mark.parametrize("held_days", [3, 15, 22, 29, 31, 45, 60])
+def test_fake_discount_after_a_raise_is_no_deal(held_days: int) -> None:
+    # Given a price raised 50% and held for 3 to 60 days, when it "drops" back to its old level
+    current, history = raised_then_back(held_days, "100")
+    # Then that is no deal: the product really sold at 100 for months before
+    assert decide(current, history, DEFAULT) is None
+
+
+@pytest.mark.parametrize("held_days", [3, 15, 29, 45, 60])
+def test_real_sale_after_a_raise_is_measured_against_the_old_price(held_days: int) -> None:
+    # Given the same raise, when the price drops to 85: a real 15% sale
+    current, history = raised_then_back(held_days, "85")
+    decision = decide(current, history, DEFAULT)
+    # Then it is announced as -15% against 100, not -43% against the inflated 150
+    assert decision is not None and decision.facts is not None
+    assert decision.facts.reference_price == D("100")
+    assert decision.facts.discount_percent == D("15.00")
+
+
+def high_low(days: int, high_days: int = 14, low_days: int = 5) -> list[Observation]:
+    """High-low pricing: 100 for `high_days`, 70 for `low_days`, repeated, ending high."""
+    out, t = [], float(days)
+    while t > 0:
+        out.append(obs(t, "100"))
+        if t - high_days > 0:
+            out.append(obs(t - high_days, "70"))
+        t -= high_days + low_days
+    return out
+
+
+def test_high_low_pricing_does_not_alert_every_cycle() -> None:
+    # Given 200 days of 100 for two weeks, 70 for five days
+    history = high_low(200)
+    assert history[-1].price == D("100")
+    # When the next low phase starts, then it is no deal: 70 is the product's regular low
+    assert decide(now("70"), history, DEFAULT) is None
+    # and the reference says so: the lowest price held for a day in 30 days
+    ref = reference_for(ReferenceKind.ESTABLISHED, history, NOW, 30)
+    assert ref == Reference(D("70"), "lowest_30d")
+
+
+def test_an_hour_long_glitch_is_no_reference() -> None:
+    # Given 100 for 40 days with one hour at 60 ten days ago
+    ref = reference_for(ReferenceKind.ESTABLISHED, DIP, NOW, 30)
+    # Then the reference is 100: nobody could count on buying at 60
+    assert ref == Reference(D("100"), "lowest_30d")
+    assert action(decide(now("80"), DIP, DEFAULT)) == "start"
+
+
+def test_a_price_cut_for_good_becomes_the_reference() -> None:
+    # Given 200 for long, then 100 for the last 80 days (the 180-day median is still 200)
+    history = [obs(200, "200"), obs(80, "100")]
+    ref = reference_for(ReferenceKind.ESTABLISHED, history, NOW, 30)
+    # Then a drop to 80 is -20% against 100, not -60% against 200
+    assert ref == Reference(D("100"), "lowest_30d")
+
+
+@pytest.mark.parametrize(
+    ("basis", "label"),
+    [
+        ("lowest_30d", "lowest price in 30 days"),
+        ("median_90d", "90-day median price"),
+        ("median_180d", "180-day median price"),
+        ("previous", "previous price"),
+        ("median", "median price"),  # deals stored before the basis had a window
+    ],
+)
+def test_reference_labels(basis: str, label: str) -> None:
+    assert reference_label(basis) == label

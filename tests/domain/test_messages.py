@@ -203,3 +203,12 @@ def test_custom_template_and_atomic_placeholders() -> None:
     template = "$headline: <i>$title</i> $old_price → $price, -$discount ($discount_percent%)"
     out = render_html(FACTS, template)
     assert out == ("🔥 Deal: <i>Acme Headphones</i> 1,299.99 USD → 70.50 USD, -1,229.49 USD (95%)")
+
+
+def test_a_deal_says_what_its_discount_is_measured_against() -> None:
+    # Given a deal measured against the lowest price held in 30 days
+    facts = message_facts(reference="lowest price in 30 days")
+    # When rendered, then the price line names that reference, in HTML and in plain text
+    assert "(-30% vs. lowest price in 30 days)" in render_html(facts)
+    assert "(-30% vs. lowest price in 30 days)" in render_plain(facts)
+    assert MessageFacts.from_payload(facts.to_payload()) == facts

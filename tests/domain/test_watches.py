@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from priceradar.domain.deals import DealFacts, Observation, ReferenceKind
+from priceradar.domain.deals import DealFacts, Observation
 from priceradar.domain.watches import (
     EventKind,
     ProductChange,
@@ -26,7 +26,7 @@ def seen(price: str | None, in_stock: bool = True, hours_ago: float = 0) -> Obse
 
 
 def deal(percent: str = "30") -> DealFacts:
-    return DealFacts("USD", ReferenceKind.MEDIAN, D(100), D(100) - D(percent), D(percent),
+    return DealFacts("USD", "median_30d", D(100), D(100) - D(percent), D(percent),
                      D(percent), {14: True})  # fmt: skip
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
@@ -104,7 +106,52 @@ def test_deal_lifecycle_and_alerts(engine: Engine) -> None:
     payload = json.loads(sent[0].payload)
     assert payload["title"] == "<b>Acme</b> & Sons"
     assert (D(payload["old_price"]), D(payload["price"])) == (D(100), D(80))
+    assert payload["reference"] == "lowest price in 30 days"
     assert all(n.status == "pending" for n in sent)
+
+
+def test_stock_flicker_pauses_the_deal_and_resumes_it_without_a_new_alert(engine: Engine) -> None:
+    # Given a deal at 80 (reference 100) announced to a chat watching all deals
+    pid = product_with_history(engine)
+    with engine.begin() as conn:
+        add_watch(conn, WatchSpec("telegram", "-100777"), datetime.now(UTC))
+    assert check(engine, pid, "80") == 1
+    # When the product flickers out of stock and back at the same price, three times
+    for _ in range(3):
+        assert check(engine, pid, "80", in_stock=False) == 0
+        assert check(engine, pid, "80") == 0
+    # Then it is one deal, still open, announced once
+    deals = rows(engine, Deal)
+    assert [(d.deal_price, d.ended_at) for d in deals] == [(D("80"), None)]
+    # And when it comes back deeper (26% against the announced 20%), that is announced
+    assert check(engine, pid, "80", in_stock=False) == 0
+    assert check(engine, pid, "74") == 1
+    assert [n.kind for n in rows(engine, Notification)] == ["deal", "deal_deeper"]
+    assert len(rows(engine, Deal)) == 1
+
+
+def test_category_thresholds_work_and_the_docs_say_so(engine: Engine) -> None:
+    # Given a product whose page says "Coffee  Machines", and 40% needed for that category
+    pid = product_with_history(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            products.update().where(products.c.id == pid).values(category="Coffee  Machines")
+        )
+        add_watch(conn, WatchSpec("telegram", "-100777"), datetime.now(UTC))
+    rules = replace(RULES, category_percent={"coffee machines": D(40)})
+
+    def store(price: str) -> int:
+        result = CheckResult(pid, datetime.now(UTC), OutcomeKind.OK, D(price), "USD", True)
+        with engine.begin() as conn:
+            return record_results(conn, [result], CheckPolicy(deal_rules=rules))[1]
+
+    # When the price drops 30% (a deal by the global 20%), then the category's 40% holds it back
+    assert store("70") == 0
+    # When it drops 45%, then it is a deal
+    assert store("55") == 1
+    # And the documentation does not say the opposite
+    docs = (Path(__file__).parents[2] / "docs" / "notifications.md").read_text()
+    assert "match nothing" not in docs and '"category:<name>"' in docs
 
 
 def test_redelivered_check_queues_nothing_twice(engine: Engine) -> None:

@@ -14,10 +14,11 @@ from pydantic_settings import BaseSettings, NoDecode
 class NotificationSettings(BaseSettings):
     """When a price is a deal, and how alerts are delivered."""
 
-    # What a discount is measured against: the time-weighted median of the last N days (robust
-    # to "raise, then discount"), the lowest price of the prior N days (EU Omnibus), or the
-    # previous price.
-    deal_reference: Literal["median", "lowest", "previous"] = "median"
+    # What a discount is measured against: "established" = the lowest of the lowest price held
+    # for a day in the last N days and the time-weighted 90- and 180-day medians (fake
+    # discounts and high-low pricing do not pass); the time-weighted median of the last N days;
+    # the lowest price of the prior N days (EU Omnibus); or the previous price.
+    deal_reference: Literal["established", "median", "lowest", "previous"] = "established"
     deal_reference_days: int = Field(default=30, ge=1, le=180)
     deal_min_discount_percent: float = Field(default=15.0, gt=0, lt=100)
     # Per domain or category, as JSON: {"domain:shop.example": 25, "category:books": 30}.

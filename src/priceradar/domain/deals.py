@@ -12,7 +12,7 @@ nothing, because nobody could buy at that price.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -26,6 +26,11 @@ HUNDRED = Decimal(100)
 class ReferenceKind(StrEnum):
     """What a deal's discount is measured against."""
 
+    # The lowest of: the lowest price held for at least a day in the window (30 days), and the
+    # time-weighted medians of 90 and 180 days. A price counts only if the product really sold
+    # at it for a while: "raise, then discount" stays fake up to ~90 days, high-low pricing
+    # (a low phase every few weeks) is its own reference, and a one-hour glitch is no reference.
+    ESTABLISHED = "established"
     MEDIAN = "median"  # time-weighted median of the window: "raise, then discount" stays fake
     LOWEST = "lowest"  # lowest price of the prior window: the EU Omnibus rule (Art. 6a)
     PREVIOUS = "previous"  # the price observed just before this one
@@ -62,7 +67,7 @@ def category_key(name: str) -> str:
 class DealRules:
     """How deals are detected. Thresholds are percent off the reference price."""
 
-    reference: ReferenceKind = ReferenceKind.MEDIAN
+    reference: ReferenceKind = ReferenceKind.ESTABLISHED
     window_days: int = 30
     min_discount_percent: Decimal = Decimal(15)
     domain_percent: Mapping[str, Decimal] = field(default_factory=dict)
@@ -72,6 +77,9 @@ class DealRules:
     min_history_days: float = 7.0
     realert_on_deeper_drop: bool = True
     realert_step_percent: Decimal = Decimal(5)
+    # An open deal survives an out-of-stock stretch this long (a "flicker"): back at the same
+    # price it is the same deal, not a new announcement. Longer, and it is judged afresh.
+    pause_max_days: float = 7.0
 
     def threshold_percent(self, domain: str, category: str | None = None) -> Decimal:
         """The most specific threshold: the product's domain, then its category, then global."""
@@ -91,7 +99,7 @@ class DealFacts:
     """What a deal records when it starts or deepens."""
 
     currency: str | None
-    reference_kind: ReferenceKind
+    reference_basis: str  # which price it was measured against: "lowest_30d", "median_90d", …
     reference_price: Decimal
     deal_price: Decimal
     discount_amount: Decimal
@@ -105,7 +113,7 @@ class ActiveDeal:
 
     id: int
     currency: str | None
-    reference_kind: ReferenceKind
+    reference_basis: str  # which price it was measured against: "lowest_30d", "median_90d", …
     reference_price: Decimal
     deal_price: Decimal
     alert_percent: Decimal | None  # the discount announced last; None if never announced
@@ -116,7 +124,9 @@ class DealDecision:
     action: DealAction
     facts: DealFacts | None = None  # START and DEEPEN
     alert: bool = False
-    end_reason: str | None = None  # END: out_of_stock | price_rose | currency_changed
+    # END: out_of_stock | price_rose | currency_changed. On START: end the open deal with this
+    # reason first (it was paused longer than `pause_max_days`), then open the new one.
+    end_reason: str | None = None
 
 
 def host_candidates(domain: str) -> list[str]:
@@ -159,19 +169,75 @@ def weighted_median(weighted: Sequence[tuple[Decimal, float]]) -> Decimal | None
     return None  # unreachable: running ends at total
 
 
+def held_lowest(weighted: Sequence[tuple[Decimal, float]], min_hold_s: float) -> Decimal | None:
+    """The lowest price the product sold at, or below, for at least `min_hold_s` in total:
+    prices held only briefly (a glitch, an hour-long flash price) do not count."""
+    running = 0.0
+    for price, weight in sorted(weighted):
+        running += weight
+        if running >= min_hold_s:
+            return price
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    price: Decimal
+    basis: str  # "lowest_30d", "median_90d", "median_180d", "previous"
+
+
+# ESTABLISHED: the lowest price held for a day in `window_days`, and these medians.
+ESTABLISHED_MEDIAN_DAYS = (90, 180)
+MIN_HOLD_S = 86_400.0
+
+
+def reference_for(
+    kind: ReferenceKind, prior: Sequence[Observation], at: datetime, window_days: int
+) -> Reference | None:
+    """The price a discount at `at` is measured against, and which one it is."""
+    if kind is ReferenceKind.PREVIOUS:
+        for obs in reversed(prior):
+            if obs.buyable and obs.price is not None:
+                return Reference(obs.price, "previous")
+        return None
+
+    def window(days: int) -> list[tuple[Decimal, float]]:
+        return segments(prior, at - timedelta(days=days), at)
+
+    if kind is ReferenceKind.LOWEST:
+        candidates = [(min((p for p, _ in window(window_days)), default=None), "lowest")]
+    elif kind is ReferenceKind.MEDIAN:
+        candidates = [(weighted_median(window(window_days)), "median")]
+    else:
+        candidates = [(held_lowest(window(window_days), MIN_HOLD_S), "lowest")]
+        candidates += [
+            (weighted_median(window(n)), f"median_{n}d") for n in ESTABLISHED_MEDIAN_DAYS
+        ]
+    found = [
+        Reference(price, basis if basis.endswith("d") else f"{basis}_{window_days}d")
+        for price, basis in candidates
+        if price is not None
+    ]
+    # The lowest wins; on a tie the first (the shortest window) names it.
+    return min(found, key=lambda r: r.price) if found else None
+
+
 def reference_price(
     kind: ReferenceKind, prior: Sequence[Observation], at: datetime, window_days: int
 ) -> Decimal | None:
-    """The price a discount at `at` is measured against; None when history has none."""
-    if kind is ReferenceKind.PREVIOUS:
-        for obs in reversed(prior):
-            if obs.buyable:
-                return obs.price
-        return None
-    weighted = segments(prior, at - timedelta(days=window_days), at)
-    if kind is ReferenceKind.LOWEST:
-        return min((p for p, _ in weighted), default=None)
-    return weighted_median(weighted)
+    """The reference price alone (see `reference_for`); None when history has none."""
+    ref = reference_for(kind, prior, at, window_days)
+    return None if ref is None else ref.price
+
+
+def reference_label(basis: str) -> str:
+    """What the message says the discount is measured against."""
+    name, _, days = basis.removesuffix("d").partition("_")
+    if name == "lowest":
+        return f"lowest price in {days} days" if days.isdigit() else "lowest price"
+    if name == "median":
+        return f"{days}-day median price" if days.isdigit() else "median price"
+    return "previous price" if name == "previous" else basis
 
 
 def lowest_flags(
@@ -187,20 +253,17 @@ def lowest_flags(
 
 
 def facts_for(
-    kind: ReferenceKind,
-    reference: Decimal,
-    current: Observation,
-    prior: Sequence[Observation],
+    reference: Reference, current: Observation, prior: Sequence[Observation]
 ) -> DealFacts:
     assert current.price is not None
-    amount = reference - current.price
+    amount = reference.price - current.price
     return DealFacts(
         currency=current.currency,
-        reference_kind=kind,
-        reference_price=reference,
+        reference_basis=reference.basis,
+        reference_price=reference.price,
         deal_price=current.price,
         discount_amount=amount,
-        discount_percent=(amount / reference * HUNDRED).quantize(PERCENT_STEP),
+        discount_percent=(amount / reference.price * HUNDRED).quantize(PERCENT_STEP),
         lowest=lowest_flags(current.price, prior, current.at),
     )
 
@@ -229,15 +292,30 @@ def decide_deal(
     same_currency = [o for o in prior if o.currency == current.currency]
     if active is not None:
         return _follow(current, same_currency, active, rules, threshold)
-    if not current.buyable or current.price is None or not same_currency:
+    return _start(current, same_currency, rules, threshold)
+
+
+def _start(
+    current: Observation, prior: Sequence[Observation], rules: DealRules, threshold: Decimal
+) -> DealDecision | None:
+    if not current.buyable or current.price is None or not prior:
         return None
-    if history_days(same_currency, current.at) < rules.min_history_days:
+    if history_days(prior, current.at) < rules.min_history_days:
         return None
-    reference = reference_price(rules.reference, same_currency, current.at, rules.window_days)
-    if reference is None or not is_deal_price(current.price, reference, threshold):
+    reference = reference_for(rules.reference, prior, current.at, rules.window_days)
+    if reference is None or not is_deal_price(current.price, reference.price, threshold):
         return None
-    facts = facts_for(rules.reference, reference, current, same_currency)
-    return DealDecision(DealAction.START, facts, alert=True)
+    return DealDecision(DealAction.START, facts_for(reference, current, prior), alert=True)
+
+
+def paused_since(prior: Sequence[Observation]) -> datetime | None:
+    """When the product went out of stock, if it is out of stock at the end of `prior`."""
+    since = None
+    for obs in reversed(prior):
+        if obs.in_stock is not False:
+            break
+        since = obs.at
+    return since
 
 
 def _follow(
@@ -247,17 +325,23 @@ def _follow(
     rules: DealRules,
     threshold: Decimal,
 ) -> DealDecision | None:
-    if current.in_stock is False:
-        return DealDecision(DealAction.END, end_reason="out_of_stock")
-    if current.price is None:
-        return None
+    if current.in_stock is False or current.price is None:
+        return None  # paused: the deal stays open through a stock flicker
+    paused = paused_since(prior)
+    if paused is not None and current.at - paused > timedelta(days=rules.pause_max_days):
+        # Gone too long to be the same deal: close it and judge the return afresh.
+        fresh = _start(current, prior, rules, threshold)
+        if fresh is None:
+            return DealDecision(DealAction.END, end_reason="out_of_stock")
+        return replace(fresh, end_reason="out_of_stock")
     if current.currency != active.currency:
         return DealDecision(DealAction.END, end_reason="currency_changed")
     if not is_deal_price(current.price, active.reference_price, threshold):
         return DealDecision(DealAction.END, end_reason="price_rose")
     if current.price >= active.deal_price:
-        return None  # still a deal, not a deeper one
-    facts = facts_for(active.reference_kind, active.reference_price, current, prior)
+        return None  # still a deal (maybe back in stock), not a deeper one
+    reference = Reference(active.reference_price, active.reference_basis)
+    facts = facts_for(reference, current, prior)
     announced = active.alert_percent
     alert = rules.realert_on_deeper_drop and (
         announced is None or facts.discount_percent - announced >= rules.realert_step_percent

@@ -31,7 +31,7 @@ ALLOWED_TAGS = frozenset(
 )
 PLACEHOLDERS = frozenset(
     {"headline", "title", "price", "old_price", "discount", "discount_percent", "price_line"}
-    | {"lowest", "url", "domain"}
+    | {"lowest", "url", "domain", "reference"}
 )
 DEFAULT_TEMPLATE = '$headline\n<b>$title</b>\n$price_line\n$lowest\n<a href="$url">$domain</a>'
 HEADLINES = {
@@ -63,12 +63,14 @@ class MessageFacts:
     discount_percent: Decimal | None = None
     lowest: Mapping[int, bool | None] = field(default_factory=dict)
     image_url: str | None = None
+    reference: str | None = None  # what a deal is measured against: "lowest price in 30 days"
 
     def to_payload(self) -> dict[str, Any]:
         money = ("price", "old_price", "discount_amount", "discount_percent")
         out: dict[str, Any] = {k: getattr(self, k) for k in ("kind", "title", "url", "domain")}
         out |= {k: None if getattr(self, k) is None else str(getattr(self, k)) for k in money}
         out |= {"currency": self.currency, "image_url": self.image_url}
+        out["reference"] = self.reference
         out["lowest"] = {str(n): flag for n, flag in self.lowest.items()}
         return out
 
@@ -90,6 +92,7 @@ class MessageFacts:
             discount_percent=dec("discount_percent"),
             lowest={int(n): flag for n, flag in (data.get("lowest") or {}).items()},
             image_url=data.get("image_url"),
+            reference=data.get("reference"),
         )
 
 
@@ -113,9 +116,12 @@ def _values(facts: MessageFacts) -> dict[str, str]:
     old = format_money(facts.old_price, cur) if facts.old_price is not None else ""
     discount = format_money(facts.discount_amount, cur) if facts.discount_amount is not None else ""
     percent = f"{facts.discount_percent:.0f}" if facts.discount_percent is not None else ""
+    reference = facts.reference or ""
     if price and old:
         line = f"<s>{escape_text(old)}</s> → <b>{escape_text(price)}</b>"
-        line += f" (-{percent}%)" if percent else ""
+        # Say what the discount is measured against: users judge a deal channel by that.
+        vs = f" vs. {escape_text(reference)}" if reference else ""
+        line += f" (-{percent}%{vs})" if percent else ""
     else:
         line = f"<b>{escape_text(price)}</b>" if price else ""
     lowest = [n for n, flag in sorted(facts.lowest.items()) if flag]
@@ -131,6 +137,7 @@ def _values(facts: MessageFacts) -> dict[str, str]:
         "lowest": escape_text(f"Lowest price in {lowest[-1]} days") if lowest else "",
         "url": escape_attr(url),
         "domain": escape_text(facts.domain),
+        "reference": escape_text(reference),
     }
 
 
@@ -267,6 +274,7 @@ SAMPLE = MessageFacts(
     discount_amount=Decimal("30"),
     discount_percent=Decimal("30"),
     lowest={14: True, 30: True, 90: None, 180: None},
+    reference="lowest price in 30 days",
 )
 
 

@@ -33,6 +33,7 @@ from priceradar.domain.deals import (
     DealRules,
     Observation,
     decide_deal,
+    reference_label,
 )
 from priceradar.domain.messages import MessageFacts
 from priceradar.domain.watches import (
@@ -183,11 +184,12 @@ def alert_facts(
 ) -> MessageFacts:
     """What the message says: deals against their reference, drops against the baseline."""
     now, deal = change.current, change.deal
-    old = discount = percent = None
+    old = discount = percent = reference = None
     lowest: dict[int, bool | None] = {}
     if alert.kind in DEAL_EVENTS and deal is not None:
         old, discount, percent = deal.reference_price, deal.discount_amount, deal.discount_percent
         lowest = dict(deal.lowest)
+        reference = reference_label(deal.reference_basis)
     elif alert.kind is EventKind.PRICE_DROP:
         old = watch.baseline_price
     elif alert.kind is EventKind.TARGET_PRICE and change.previous is not None:
@@ -210,6 +212,7 @@ def alert_facts(
         discount_percent=percent,
         lowest=lowest,
         image_url=info.image_url,
+        reference=reference,
     )
 
 

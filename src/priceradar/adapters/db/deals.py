@@ -25,7 +25,7 @@ from priceradar.adapters.db.tables import (
     products,
     watches,
 )
-from priceradar.domain.deals import ActiveDeal, DealFacts, Observation, ReferenceKind
+from priceradar.domain.deals import ActiveDeal, DealFacts, Observation
 from priceradar.domain.watches import WatchRule
 
 
@@ -92,7 +92,7 @@ def load_products_and_deals(
             active[r.id] = ActiveDeal(
                 id=r.deal_id,
                 currency=r.deal_currency,
-                reference_kind=ReferenceKind(r.reference_kind),
+                reference_basis=r.reference_kind,
                 reference_price=r.reference_price,
                 deal_price=r.deal_price,
                 alert_percent=r.alert_percent,
@@ -120,7 +120,7 @@ def insert_deals(
         {
             "product_id": product_id,
             "currency": facts.currency,
-            "reference_kind": facts.reference_kind.value,
+            "reference_kind": facts.reference_basis,
             "reference_price": facts.reference_price,
             "alert_percent": facts.discount_percent,
             "started_at": now,
