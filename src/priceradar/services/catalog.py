@@ -11,7 +11,7 @@ from typing import IO
 from sqlalchemy import Engine
 
 from priceradar.adapters.db.products import NewProduct, insert_products
-from priceradar.adapters.http.guard import ForbiddenTarget, guard_literal
+from priceradar.adapters.http.guard import ForbiddenTarget, check_literal_host
 from priceradar.domain.priority import DEFAULT_BANDS, Band, band_for_priority
 from priceradar.domain.urls import InvalidProductURL, canonicalize, domain_of, hostname_of
 
@@ -46,7 +46,7 @@ def to_new_product(
     """Validate one input; raises InvalidProductURL with the reason."""
     url = canonicalize(item.url)
     try:
-        guard_literal(hostname_of(url), allowed_private_hosts)
+        check_literal_host(hostname_of(url), allowed_private_hosts)
     except ForbiddenTarget as exc:
         raise InvalidProductURL(str(exc)) from None
     if item.check_interval_s is not None and item.check_interval_s < 1:

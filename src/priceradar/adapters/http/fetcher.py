@@ -16,12 +16,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from priceradar.adapters.http.guard import (
-    ForbiddenTarget,
-    GuardedResolver,
-    guard_literal,
-    unwrap_forbidden,
-)
+from priceradar.adapters.http.guard import ForbiddenTarget, GuardedConnector, unwrap_forbidden
+from priceradar.adapters.http.redirects import TooManyRedirects, get_following
 from priceradar.adapters.ratelimit import DomainLimiter
 from priceradar.domain.check import FetchedPage
 from priceradar.domain.outcome import OutcomeKind
@@ -64,10 +60,10 @@ class Fetcher:
         if self._session is not None:
             return
         cfg = self.config
-        connector = aiohttp.TCPConnector(
+        connector = GuardedConnector(
+            cfg.allowed_private_hosts,
             limit=cfg.concurrency,
             limit_per_host=cfg.per_domain_concurrency,
-            resolver=GuardedResolver(cfg.allowed_private_hosts),
             ttl_dns_cache=300,
         )
         self._session = aiohttp.ClientSession(
@@ -154,17 +150,14 @@ class Fetcher:
         assert self._session is not None, "Fetcher.open() first"
         cfg = self.config
         try:
-            guard_literal(urlsplit(url).hostname or "", cfg.allowed_private_hosts)
-            async with self._session.get(
+            async with get_following(
+                self._session,
                 url,
                 max_redirects=cfg.max_redirects,
+                allowed_private_hosts=cfg.allowed_private_hosts,
                 proxy=cfg.proxy,
-                allow_redirects=True,
                 headers={"Accept": accept} if accept else None,
             ) as resp:
-                for hop in resp.history:  # redirects may not lead to literal internal IPs either
-                    guard_literal(hop.url.host or "", cfg.allowed_private_hosts)
-                guard_literal(resp.url.host or "", cfg.allowed_private_hosts)
                 retry_after = parse_retry_after(resp.headers.get("Retry-After"))
                 content_type = resp.headers.get("Content-Type")
                 declared = resp.content_length
@@ -191,10 +184,8 @@ class Fetcher:
                 return FetchedPage(url, resp.status, content_type, bytes(body), retry_after)
         except ForbiddenTarget as exc:
             return _error(url, OutcomeKind.FORBIDDEN_TARGET, str(exc))
-        except aiohttp.TooManyRedirects:
-            return _error(
-                url, OutcomeKind.INVALID_RESPONSE, f"more than {cfg.max_redirects} redirects"
-            )
+        except TooManyRedirects as exc:
+            return _error(url, OutcomeKind.INVALID_RESPONSE, str(exc))
         except (TimeoutError, aiohttp.ServerTimeoutError):
             return _error(
                 url, OutcomeKind.TIMEOUT, f"no complete answer within {cfg.timeout_s:g} s"

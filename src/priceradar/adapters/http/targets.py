@@ -14,7 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from priceradar.adapters.http.guard import ForbiddenTarget, check_address
-from priceradar.domain.urls import host_allowed_private
+from priceradar.domain.urls import host_allowed_private, parse_ip_host
 
 Resolve = Callable[[str], list[str]]
 
@@ -27,18 +27,6 @@ def resolve_addresses(host: str) -> list[str]:
     """Every address `host` resolves to (blocking; the system resolver, as the fetcher uses)."""
     infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     return [str(info[4][0]) for info in infos]
-
-
-def is_ip_literal(host: str) -> bool:
-    """True for `10.0.0.1`, `::1` and `[::1]`; False for names (even `2130706433`)."""
-    bare = host.strip("[]")
-    for family in (socket.AF_INET, socket.AF_INET6):
-        try:
-            socket.inet_pton(family, bare)
-            return True
-        except OSError:
-            continue
-    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +60,8 @@ class HostVetter:
         host = host.lower()
         if host_allowed_private(host, self.allowed_private_hosts):
             return None  # allowed names need no lookup: whatever they resolve to is fine
-        if is_ip_literal(host):
-            addresses = [host.strip("[]")]
+        if parse_ip_host(host) is not None:
+            addresses = [host]
         else:
             lookup = self._lookup(host)
             if isinstance(lookup, Refusal):
