@@ -374,3 +374,21 @@ def test_a_price_cut_for_good_becomes_the_reference() -> None:
 )
 def test_reference_labels(basis: str, label: str) -> None:
     assert reference_label(basis) == label
+
+
+@pytest.mark.parametrize(
+    ("away_days", "expected", "end_reason"),
+    [(2, None, None), (9.5, "start", "out_of_stock")],
+)
+def test_a_paused_deal_resumes_after_a_flicker_and_is_judged_afresh_after_a_long_absence(
+    away_days: float, expected: str | None, end_reason: str | None
+) -> None:
+    # Given a deal at 80 that went out of stock half a day after it started
+    history = [obs(40, "100"), obs(away_days + 0.5, "80"), obs(away_days, "80", in_stock=False)]
+    # When it comes back at 80
+    got = decide(now("80"), history, DEFAULT, active=active())
+    # Then after 2 days it is the same deal (nothing to say); after 9.5 days (longer than
+    # `pause_max_days`) the old deal closes and a new one starts, announced
+    assert action(got) == expected
+    assert (got.end_reason if got else None) == end_reason
+    assert (got.alert if got else False) is (expected == "start")

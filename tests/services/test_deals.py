@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
-from priceradar.adapters.db.models import Deal, Notification
+from priceradar.adapters.db.models import Deal, Destination, Notification
 from priceradar.adapters.db.products import insert_history
 from priceradar.adapters.db.tables import history, products
 from priceradar.adapters.http.targets import HostVetter
@@ -207,3 +207,51 @@ def test_concurrent_writers_open_one_deal(engine: Engine) -> None:
     assert sum(1 for d in rows(engine, Deal) if d.ended_at is None) == 1
     assert sorted(queued) == [0, 1]
     assert len(rows(engine, Notification)) == 1
+
+
+def watch_alerts(engine: Engine, target: str) -> list[tuple[str, Decimal]]:
+    """(kind, discount percent in the message) of the alerts queued for this chat."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(Notification.__table__.c.kind, Notification.__table__.c.payload)
+            .join(Destination.__table__)
+            .where(Destination.__table__.c.target == target)
+            .order_by(Notification.__table__.c.id)
+        ).all()
+    return [(kind, D(json.loads(payload)["discount_percent"])) for kind, payload in found]
+
+
+def test_drop_watch_is_judged_from_the_price_when_it_was_created(engine: Engine) -> None:
+    # Given a product at 100 and a watch for a 10% drop created now
+    pid = product_with_history(engine)
+    with engine.begin() as conn:
+        add_watch(
+            conn, WatchSpec("telegram", "-100555", pid, drop_percent=D(10)), datetime.now(UTC)
+        )
+    # When the first check after that finds 89, then the watch fires (11% below 100)
+    assert check(engine, pid, "89") == 1
+    # And the next drop is measured from the alerted price: 81 is 9% below 89, 80 is 10%
+    assert check(engine, pid, "81") == 0
+    assert check(engine, pid, "80.10") == 1
+    assert [kind for kind, _ in watch_alerts(engine, "-100555")] == ["price_drop"] * 2
+
+
+def test_min_discount_watch_fires_when_a_deepening_deal_crosses_its_minimum(
+    engine: Engine,
+) -> None:
+    # Given a product at 100, one chat watching all deals and one only deals of 40% or more
+    pid = product_with_history(engine)
+    with engine.begin() as conn:
+        add_watch(conn, WatchSpec("telegram", "-100001"), datetime.now(UTC))
+        add_watch(conn, WatchSpec("telegram", "-100040", min_discount_percent=D(40)),
+                  datetime.now(UTC))  # fmt: skip
+    # When a deal deepens from 20% to 44% in 3-point steps (each too small to announce alone)
+    for price in ("80", "77", "74", "71", "68", "65", "62", "59", "56"):
+        check(engine, pid, price)
+    # Then the chat of all deals hears the start and every 5-point deepening
+    assert watch_alerts(engine, "-100001") == [
+        ("deal", D(20)), ("deal_deeper", D(26)), ("deal_deeper", D(32)), ("deal_deeper", D(38)),
+        ("deal_deeper", D(44)),
+    ]  # fmt: skip
+    # and the 40% chat hears the deal when it crossed 40%, then the announced deepening
+    assert watch_alerts(engine, "-100040") == [("deal_deeper", D(41)), ("deal_deeper", D(44))]

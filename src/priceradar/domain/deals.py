@@ -118,6 +118,14 @@ class ActiveDeal:
     deal_price: Decimal
     alert_percent: Decimal | None  # the discount announced last; None if never announced
 
+    @property
+    def discount_percent(self) -> Decimal:
+        """The deal's discount so far (at its lowest price)."""
+        if self.reference_price <= 0:
+            return Decimal(0)
+        amount = self.reference_price - self.deal_price
+        return (amount / self.reference_price * HUNDRED).quantize(PERCENT_STEP)
+
 
 @dataclass(frozen=True, slots=True)
 class DealDecision:

@@ -68,6 +68,9 @@ class ProductChange:
     deal_id: int | None = None
     deal: DealFacts | None = None
     deal_event: EventKind | None = None  # DEAL or DEAL_DEEPER when the deal decision alerts
+    # A deepened deal's discount before this check (announced or not): a watch whose minimum
+    # lies between the two hears about it even when the deepening was too small to announce.
+    deal_before_percent: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +103,20 @@ def domain_matches(wanted: str, domain: str) -> bool:
     return any(h == want or h.endswith("." + want) for h in host_candidates(domain))
 
 
-def _deal_passes(watch: WatchRule, change: ProductChange) -> bool:
-    if change.deal_event is None or change.deal is None:
-        return False
-    minimum = watch.min_discount_percent
-    return minimum is None or change.deal.discount_percent >= minimum
+def _deal_event(watch: WatchRule, change: ProductChange) -> EventKind | None:
+    """The deal event this watch hears: every announced one, or with a minimum, the first one
+    at or past it (a deal that deepens in small steps crosses it without an announcement)."""
+    deal, minimum = change.deal, watch.min_discount_percent
+    if deal is None or change.deal_id is None:
+        return None
+    if minimum is None:
+        return change.deal_event
+    if deal.discount_percent < minimum:
+        return None
+    before = change.deal_before_percent
+    if before is not None and before < minimum:
+        return EventKind.DEAL_DEEPER
+    return change.deal_event
 
 
 def _fired(watch: WatchRule, change: ProductChange) -> list[EventKind]:
@@ -116,11 +128,13 @@ def _fired(watch: WatchRule, change: ProductChange) -> list[EventKind]:
             change.category is None or category_key(watch.category) != category_key(change.category)
         ):
             return []
-        return [change.deal_event] if change.deal_event and _deal_passes(watch, change) else []
+        event = _deal_event(watch, change)
+        return [event] if event else []
     if watch.product_id != change.product_id:
         return []
     if not watch.has_product_rules:
-        return [change.deal_event] if change.deal_event and _deal_passes(watch, change) else []
+        event = _deal_event(watch, change)
+        return [event] if event else []
     now, before = change.current, change.previous
     fired = []
     target = watch.target_price

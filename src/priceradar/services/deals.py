@@ -96,7 +96,8 @@ def after_checks(
         moved.append(_Moved(h.product_id, current, prior, infos[h.product_id]))
 
     changes = _apply_deals(conn, moved, active, rules, now)
-    any_deal = any(c.deal_event is not None for c in changes)
+    # Quiet deepenings too: a deal-filter watch's minimum may lie within one.
+    any_deal = any(c.deal_id is not None for c in changes)
     watches = db.load_watches(conn, ids, deal_watches=any_deal)
     by_product: dict[int | None, list[WatchRule]] = {}
     for w in watches:
@@ -145,10 +146,13 @@ def _apply_deals(
         for m, d in zip(moved, decisions, strict=True)
         if d is not None and d.action is DealAction.DEEPEN and d.facts is not None
     ]
+    # END, and START after a pause too long to be the same deal (it closes the paused one).
     ends = [
         (active[m.product_id].id, d.end_reason or "ended")
         for m, d in zip(moved, decisions, strict=True)
-        if d is not None and d.action is DealAction.END
+        if d is not None
+        and m.product_id in active
+        and (d.action is DealAction.END or d.end_reason is not None)
     ]
     db.end_deals(conn, ends, now)
     db.deepen_deals(conn, deepens, now)
@@ -156,14 +160,15 @@ def _apply_deals(
 
     changes = []
     for item, decision in zip(moved, decisions, strict=True):
-        deal_id, event = None, None
-        if decision is not None and decision.alert:
-            if decision.action is DealAction.START:
-                # Missing id: a concurrent transaction opened this deal first and alerts for it.
-                deal_id = new_ids.get(item.product_id)
-                event = EventKind.DEAL if deal_id is not None else None
-            elif decision.action is DealAction.DEEPEN:
-                deal_id, event = active[item.product_id].id, EventKind.DEAL_DEEPER
+        deal_id, event, before = None, None, None
+        if decision is not None and decision.action is DealAction.START:
+            # Missing id: a concurrent transaction opened this deal first and alerts for it.
+            deal_id = new_ids.get(item.product_id)
+            event = EventKind.DEAL if deal_id is not None and decision.alert else None
+        elif decision is not None and decision.action is DealAction.DEEPEN:
+            deal = active[item.product_id]
+            deal_id, before = deal.id, deal.discount_percent
+            event = EventKind.DEAL_DEEPER if decision.alert else None
         changes.append(
             ProductChange(
                 product_id=item.product_id,
@@ -174,6 +179,7 @@ def _apply_deals(
                 deal_id=deal_id,
                 deal=decision.facts if decision is not None else None,
                 deal_event=event,
+                deal_before_percent=before,
             )
         )
     return changes

@@ -86,10 +86,16 @@ def add_watch(
     """
     check_spec(spec)
     check_destination(spec, hosts)
+    baseline = None
     if spec.product_id is not None:
-        found = conn.execute(select(products.c.id).where(products.c.id == spec.product_id))
-        if found.first() is None:
+        p = products.c
+        found = conn.execute(select(p.price, p.in_stock).where(p.id == spec.product_id)).first()
+        if found is None:
             raise WatchError(f"no product with id {spec.product_id}")
+        # A drop is measured from the price when the watch is created, so the first drop
+        # after it counts (without a known price, the first check sets the baseline).
+        if spec.drop_percent is not None and found.in_stock is not False and found.price:
+            baseline = found.price
     conn.execute(
         dialect_insert(conn, destinations)
         .values(kind=spec.channel, target=spec.target, created_at=now)
@@ -115,6 +121,7 @@ def add_watch(
         "target_price": spec.target_price,
         "drop_percent": spec.drop_percent,
         "back_in_stock": spec.back_in_stock,
+        "baseline_price": baseline,
         "created_at": now,
     }
     watch_id = int(conn.execute(watches.insert().values(values).returning(watches.c.id)).one()[0])
