@@ -30,6 +30,7 @@ from priceradar.api.routes import (
 from priceradar.api.schemas import Problem
 from priceradar.config import Settings
 from priceradar.observability.metrics import PriceradarCollector, broker_queue_lengths
+from priceradar.web import mount_web
 from priceradar.worker.app import QUEUES
 from priceradar.worker.app import create_app as create_celery_app
 
@@ -59,6 +60,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         summary="Keeps the prices of millions of products fresh.",
         lifespan=lifespan,
+        docs_url=None,  # served by the web UI from vendored files (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.policy = policy
@@ -86,6 +89,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api)
     app.include_router(health.router)
     _error_handlers(app)
+    mount_web(app, settings)
     return app
 
 

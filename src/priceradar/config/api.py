@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode
 
 from priceradar.config.core import DEFAULT_CREDENTIALS, Environment
@@ -43,6 +43,10 @@ class ApiSettings(BaseSettings):
     # interval; a probe checks its age (`celery inspect ping` cost ~100 MB and 1.4 CPU-s a call).
     worker_heartbeat_file: Path | None = None
     worker_heartbeat_interval_s: float = Field(default=10.0, gt=0)
+    # Web UI sessions: the key signing the session cookie (several API replicas must share
+    # one); unset, a random one is kept in <data dir>/ui-session-secret.
+    ui_session_secret: SecretStr | None = None
+    ui_session_max_age_s: int = Field(default=12 * 3600, ge=60)
 
     @field_validator("api_key_hashes", mode="before")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
+from celery import Celery
 from celery.result import AsyncResult
 from fastapi import APIRouter, Path, Request, status
 
@@ -18,6 +19,7 @@ from priceradar.api.routes.common import (
     not_found,
 )
 from priceradar.api.schemas import CheckRequest, PingRequest, TaskAccepted, TaskStatus
+from priceradar.config import Settings
 from priceradar.worker.app import broker_priority
 
 router = APIRouter(tags=["tasks"], responses={**UNAUTHORIZED, **UNAVAILABLE})
@@ -89,6 +91,17 @@ def _enqueue_check(
     unknown: list[int],
     priority: int,
 ) -> TaskAccepted:
+    task_id = send_check(celery, settings, ids, priority)
+    return TaskAccepted(
+        task_id=task_id,
+        status_url=str(request.url_for("task_status", task_id=task_id)),
+        product_ids=ids,
+        unknown_ids=unknown,
+    )
+
+
+def send_check(celery: Celery[Any], settings: Settings, ids: list[int], priority: int) -> str:
+    """Enqueue one batch check of these products now; returns the task id (API and web UI)."""
     # send_task skips PriorityTask.apply_async, so translate the priority for the broker here.
     result = celery.send_task(
         "batch_price_check",
@@ -96,12 +109,7 @@ def _enqueue_check(
         kwargs={"priority": priority},
         priority=broker_priority(priority, settings.broker_transport),
     )
-    return TaskAccepted(
-        task_id=result.id,
-        status_url=str(request.url_for("task_status", task_id=result.id)),
-        product_ids=ids,
-        unknown_ids=unknown,
-    )
+    return str(result.id)
 
 
 def _status(celery: CeleryDep, task_id: str) -> TaskStatus:
