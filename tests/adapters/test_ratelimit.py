@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from priceradar.adapters.ratelimit import LocalLimiter, RedisLimiter, rate_table
 from tests.conftest import REDIS_STATE_DB
+from tests.support.redis_server import PrivateRedis
 from tests.support.services import REDIS_HOST_PORT, require_redis
 
 
@@ -102,3 +105,105 @@ def test_redis_pause_is_seen_by_every_process() -> None:
         return blocked, other
 
     assert asyncio.run(run()) == (False, True)
+
+
+def test_local_callers_that_give_up_return_their_tokens() -> None:
+    # Given a bucket at 5/s that 36 callers asked for a token and gave up on (budget 0.1 s)
+    limiter = LocalLimiter(rate_table(5.0, 1, {}))
+
+    async def run() -> tuple[list[bool], float]:
+        assert await limiter.acquire("shop.test", max_wait_s=1)
+        gave_up = [await limiter.acquire("shop.test", max_wait_s=0.1) for _ in range(36)]
+        started = time.monotonic()
+        assert await limiter.acquire("shop.test", max_wait_s=30)
+        return gave_up, time.monotonic() - started
+
+    gave_up, waited = asyncio.run(run())
+    # Then the next caller waits about one interval, not 36 of them
+    assert gave_up == [False] * 36
+    assert waited < 0.5
+
+
+def test_local_caller_cancelled_while_waiting_returns_its_token() -> None:
+    clock = FakeClock()
+    limiter = LocalLimiter(rate_table(1.0, 1, {}), clock)
+    assert limiter.reserve("shop.test") == 0.0
+
+    async def run() -> None:
+        waiter = asyncio.ensure_future(limiter.acquire("shop.test", max_wait_s=30))
+        await asyncio.sleep(0.01)
+        waiter.cancel()
+        await asyncio.gather(waiter, return_exceptions=True)
+
+    asyncio.run(run())
+    # the cancelled caller's reservation (1 s away) is free again
+    assert limiter.reserve("shop.test") == 1.0
+
+
+@pytest.mark.redis
+def test_redis_callers_that_give_up_return_their_tokens() -> None:
+    require_redis()
+    url = f"redis://{REDIS_HOST_PORT}/{REDIS_STATE_DB}"
+    domain = f"shop-{uuid.uuid4().hex[:8]}.test"
+
+    async def run() -> tuple[list[bool], float]:
+        limiter = RedisLimiter(url, rate_table(5.0, 1, {}))
+        assert await limiter.acquire(domain, max_wait_s=1)
+        gave_up = await asyncio.gather(
+            *(limiter.acquire(domain, max_wait_s=0.1) for _ in range(36))
+        )
+        started = time.monotonic()
+        assert await limiter.acquire(domain, max_wait_s=30)
+        waited = time.monotonic() - started
+        await limiter.close()
+        return list(gave_up), waited
+
+    gave_up, waited = asyncio.run(run())
+    assert gave_up == [False] * 36
+    assert waited < 0.5
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_redis_limiter_rides_out_a_redis_restart(private_redis: PrivateRedis) -> None:
+    # Given a limiter that has talked to Redis (its pooled connection is open)
+    async def run() -> tuple[bool, bool]:
+        limiter = RedisLimiter(private_redis.url, rate_table(100.0, 10, {}))
+        assert await limiter.acquire("shop.test", max_wait_s=5)
+        # When Redis restarts (down for about a second)
+        private_redis.stop()
+        loop = asyncio.get_running_loop()
+        restart = loop.run_in_executor(None, lambda: (time.sleep(1.0), private_redis.start()))
+        # Then a caller waits through the outage instead of raising
+        through = await limiter.acquire("shop.test", max_wait_s=15)
+        await restart
+        # and a pause (429 feedback) after the restart works too
+        await limiter.pause("shop.test", 0.1)
+        after = await limiter.acquire("shop.test", max_wait_s=5)
+        await limiter.close()
+        return through, after
+
+    assert asyncio.run(run()) == (True, True)
+
+
+def test_redis_limiter_down_for_longer_than_the_budget_defers_without_raising(
+    private_redis: PrivateRedis,
+) -> None:
+    async def run() -> tuple[bool, float]:
+        limiter = RedisLimiter(private_redis.url, rate_table(100.0, 10, {}))
+        private_redis.stop()
+        started = time.monotonic()
+        got = await limiter.acquire("shop.test", max_wait_s=1.0)
+        await limiter.pause("shop.test", 5)  # feedback is best effort: never raises
+        await limiter.close()
+        return got, time.monotonic() - started
+
+    got, took = asyncio.run(run())
+    assert got is False
+    assert took < 5

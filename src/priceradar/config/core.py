@@ -64,6 +64,9 @@ class CoreSettings(BaseSettings):
 
     # Checking and scheduling.
     check_batch_size: int = Field(default=100, ge=1, le=5000)
+    # Results of a batch are written as pages arrive: every N results or after this age.
+    check_write_group: int = Field(default=25, ge=1, le=5000)
+    check_write_max_age_s: float = Field(default=0.5, gt=0)
     lease_s: int = Field(default=600, ge=5)
     dispatch_interval_s: float = Field(default=5.0, gt=0)
     dispatch_max_per_tick: int = Field(default=20_000, ge=1)

@@ -21,6 +21,7 @@ class OutcomeKind(StrEnum):
     NO_PRICE = "no_price"  # page fetched, no (unambiguous) price on it
     INVALID_RESPONSE = "invalid_response"  # not HTML, too large, undecodable
     FORBIDDEN_TARGET = "forbidden_target"  # URL resolves to an address the config does not allow
+    UNSTORABLE = "unstorable"  # the page was read, the database refused its values (reason kept)
 
     @property
     def is_success(self) -> bool:

@@ -1,14 +1,24 @@
-"""Checking a batch of products: read targets, fetch concurrently, write results set-based.
+"""Checking a batch of products: read targets, fetch concurrently, write results as they arrive.
 
-Two short transactions around the network work, so no database connection or row lock is held
-while pages download. The write transaction locks the batch's rows in id order, so a
-redelivered or concurrent copy of the same batch waits, then sees the stored state and writes
-no duplicate history (see `apply_check`).
+No database connection or row lock is held while pages download. Each page is classified
+(extracted) the moment it arrives and its body dropped; results are written in small
+set-based transactions — every `WritePlan.group_size` results, or once the oldest unwritten
+result has waited `WritePlan.max_age_s` — so one slow page no longer holds 99 finished
+results, and memory holds at most the pages still in flight. Each write transaction locks its
+rows in id order, so a redelivered or concurrent copy of the same batch waits, then sees the
+stored state and writes no duplicate history (see `apply_check`). A crash between two writes
+loses nothing: written products are done, the rest keep their lease and are checked again.
+
+A row the database still refuses after sanitizing is isolated by bisecting its group and
+stored as its own `unstorable` outcome with the reason: one bad row never sinks a batch.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
+import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,16 +26,30 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError, StatementError
 
 from priceradar.adapters.db.products import apply_updates, insert_history, load_targets, lock_states
 from priceradar.adapters.http.fetcher import Fetcher
-from priceradar.domain.check import CheckPolicy, CheckResult, apply_check, classify
+from priceradar.domain.check import CheckPolicy, CheckResult, FetchedPage, apply_check, classify
 from priceradar.domain.extraction import SiteRule, extract_product
-from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
+from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure, OutcomeKind
+from priceradar.domain.sanitize import clean_text, sanitize_result
 from priceradar.services.deals import after_checks
 
 T = TypeVar("T")
 Runner = Callable[[Coroutine[Any, Any, T]], T]
+Target = tuple[int, str, str]  # product id, url, domain
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class WritePlan:
+    """When arrived results are written: every `group_size` of them, or once the oldest
+    unwritten one has waited `max_age_s`."""
+
+    group_size: int = 25
+    max_age_s: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +61,7 @@ class BatchSummary:
     history_rows: int
     notifications: int = 0  # outbox rows queued by deals and watches in the same transaction
     outcomes: dict[str, int] = field(default_factory=dict)
+    writes: int = 0  # write transactions that committed
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,7 +70,16 @@ class BatchSummary:
             "history_rows": self.history_rows,
             "notifications": self.notifications,
             "outcomes": self.outcomes,
+            "writes": self.writes,
         }
+
+
+@dataclass
+class _Tally:
+    history_rows: int = 0
+    notifications: int = 0
+    writes: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
 
 
 def rule_for(domain: str, rules: Mapping[str, SiteRule]) -> SiteRule | None:
@@ -54,25 +88,87 @@ def rule_for(domain: str, rules: Mapping[str, SiteRule]) -> SiteRule | None:
     return rules.get(domain) or rules.get(host) or rules.get(host.removeprefix("www."))
 
 
-async def fetch_results(
-    targets: Sequence[tuple[int, str, str]],
+def classify_page(
+    product_id: int, page: FetchedPage, domain: str, rules: Mapping[str, SiteRule]
+) -> CheckResult:
+    """Extract and classify one fetched page; the result is sanitized for storage."""
+    rule = rule_for(domain, rules)
+
+    def extract(body: bytes, url: str) -> ExtractedProduct | ExtractionFailure:
+        return extract_product(body, url, rule)
+
+    return sanitize_result(classify(product_id, page, datetime.now(UTC), extract))
+
+
+async def _fetch_safely(fetcher: Fetcher, url: str, deadline_at: float | None) -> FetchedPage:
+    """`Fetcher.fetch` never raises by contract; a bug must still not lose the batch."""
+    try:
+        return await fetcher.fetch(url, deadline_at)
+    except Exception as exc:
+        log.exception("fetch failed unexpectedly", extra={"url": url})
+        return FetchedPage(
+            url, error=OutcomeKind.NETWORK_ERROR, error_detail=f"{type(exc).__name__}: {exc}"
+        )
+
+
+async def stream_results(
+    targets: Sequence[Target],
     fetcher: Fetcher,
     rules: Mapping[str, SiteRule],
     deadline_s: float | None,
-) -> list[CheckResult]:
-    """Fetch every target and classify the pages; results carry their own check time."""
-    pages = await fetcher.fetch_many([url for _, url, _ in targets], deadline_s)
-    results = []
-    for (product_id, _url, domain), page in zip(targets, pages, strict=True):
-        rule = rule_for(domain, rules)
+    plan: WritePlan,
+    write: Callable[[list[CheckResult]], None],
+) -> None:
+    """Fetch every target; hand results to `write` in groups as their pages arrive.
 
-        def extract(
-            body: bytes, url: str, rule: SiteRule | None = rule
-        ) -> ExtractedProduct | ExtractionFailure:
-            return extract_product(body, url, rule)
-
-        results.append(classify(product_id, page, datetime.now(UTC), extract))
-    return results
+    Pages unfinished at the deadline come back as timeouts. Every task started here is
+    awaited or cancelled and reaped before this returns (no "exception never retrieved").
+    """
+    deadline_at = time.monotonic() + deadline_s if deadline_s is not None else None
+    tasks = {
+        asyncio.ensure_future(_fetch_safely(fetcher, url, deadline_at)): (pid, url, domain)
+        for pid, url, domain in targets
+    }
+    ready: list[CheckResult] = []
+    oldest = 0.0
+    try:
+        while tasks:
+            now = time.monotonic()
+            timeout = oldest + plan.max_age_s - now if ready else None
+            if deadline_at is not None:
+                left = deadline_at - now
+                timeout = left if timeout is None else min(timeout, left)
+            done, _ = await asyncio.wait(
+                tasks,
+                timeout=None if timeout is None else max(0.0, timeout),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            for task in done:
+                pid, _url, domain = tasks.pop(task)
+                if not ready:
+                    oldest = time.monotonic()
+                ready.append(classify_page(pid, task.result(), domain, rules))
+            if deadline_at is not None and time.monotonic() >= deadline_at and tasks:
+                for task, (pid, url, domain) in list(tasks.items()):
+                    task.cancel()
+                    page = FetchedPage(
+                        url, error=OutcomeKind.TIMEOUT, error_detail="batch deadline reached"
+                    )
+                    ready.append(classify_page(pid, page, domain, rules))
+                await asyncio.gather(*tasks, return_exceptions=True)
+                tasks.clear()
+            if ready and (
+                not tasks
+                or len(ready) >= plan.group_size
+                or time.monotonic() - oldest >= plan.max_age_s
+            ):
+                write(ready)
+                ready = []
+    finally:
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def record_results(
@@ -102,24 +198,82 @@ def record_results(
     return len(rows), notifications
 
 
+def unstorable(result: CheckResult, exc: Exception) -> CheckResult:
+    """The outcome stored in place of a result the database refused, with the reason."""
+    reason = (
+        str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+    )
+    return CheckResult(
+        result.product_id,
+        result.checked_at,
+        OutcomeKind.UNSTORABLE,
+        error=clean_text(f"could not store the result: {reason}", 500),
+        http_status=result.http_status,
+        elapsed_ms=result.elapsed_ms,
+    )
+
+
+def write_isolated(
+    engine: Engine, results: Sequence[CheckResult], policy: CheckPolicy, tally: _Tally
+) -> None:
+    """Write a group in one transaction; a refused group is bisected down to the bad rows.
+
+    Infrastructure errors (connection lost, database down) are not row problems: they raise,
+    and the task is retried with backoff.
+    """
+    try:
+        with engine.begin() as conn:
+            history_rows, notifications = record_results(conn, results, policy)
+    except OperationalError:
+        raise
+    except StatementError as exc:
+        if len(results) > 1:
+            middle = len(results) // 2
+            write_isolated(engine, results[:middle], policy, tally)
+            write_isolated(engine, results[middle:], policy, tally)
+            return
+        log.warning(
+            "a check result was refused by the database",
+            extra={"product_id": results[0].product_id, "error": str(exc)[:300]},
+        )
+        if results[0].outcome is OutcomeKind.UNSTORABLE:
+            raise
+        write_isolated(engine, [unstorable(results[0], exc)], policy, tally)
+        return
+    tally.history_rows += history_rows
+    tally.notifications += notifications
+    tally.writes += 1
+    tally.outcomes.update(r.outcome.value for r in results)
+
+
 def check_products(
     product_ids: Sequence[int],
     *,
     engine: Engine,
     fetcher: Fetcher,
-    run: Runner[list[CheckResult]],
+    run: Runner[None],
     policy: CheckPolicy,
     rules: Mapping[str, SiteRule],
     deadline_s: float | None = None,
+    plan: WritePlan | None = None,
 ) -> BatchSummary:
     """Check these products now. Unknown or inactive ids are skipped."""
     ids = sorted(set(product_ids))
     with engine.begin() as conn:
         targets = [(t.id, t.url, t.domain) for t in load_targets(conn, ids)]
-    results = run(fetch_results(targets, fetcher, rules, deadline_s)) if targets else []
-    with engine.begin() as conn:
-        history_rows, notifications = record_results(conn, results, policy)
-    outcomes = Counter(r.outcome.value for r in results)
+    tally = _Tally()
+
+    def write(results: list[CheckResult]) -> None:
+        write_isolated(engine, results, policy, tally)
+
+    if targets:
+        run(stream_results(targets, fetcher, rules, deadline_s, plan or WritePlan(), write))
+    outcomes = dict(sorted(tally.outcomes.items()))
     return BatchSummary(
-        len(ids), len(results), history_rows, notifications, dict(sorted(outcomes.items()))
+        len(ids),
+        sum(outcomes.values()),
+        tally.history_rows,
+        tally.notifications,
+        outcomes,
+        tally.writes,
     )

@@ -15,7 +15,7 @@ from celery.signals import worker_process_init, worker_process_shutdown
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
-from priceradar.services.check import check_products
+from priceradar.services.check import WritePlan, check_products
 from priceradar.services.dispatch import dispatch_due, dispatch_limits
 from priceradar.worker.app import app, settings
 from priceradar.worker.runtime import get_runtime, reset_runtime
@@ -55,6 +55,7 @@ def _check(product_ids: list[int]) -> dict[str, Any]:
         policy=rt.policy,
         rules=settings.site_rules,
         deadline_s=max(5.0, settings.task_soft_time_limit_s - WRITE_MARGIN_S),
+        plan=WritePlan(settings.check_write_group, settings.check_write_max_age_s),
     )
     log.info("checked batch", extra={"product_ids": len(product_ids), **summary.as_dict()})
     if summary.notifications:
@@ -65,7 +66,7 @@ def _check(product_ids: list[int]) -> dict[str, Any]:
 
 @app.task(name="batch_price_check", throws=(SoftTimeLimitExceeded,), **RETRY)
 def batch_price_check(product_ids: list[int], priority: int | None = None) -> dict[str, Any]:
-    """Check a batch of products now (fetch concurrently, one write transaction)."""
+    """Check a batch of products now (fetch concurrently, write results as they arrive)."""
     return _check([int(i) for i in product_ids])
 
 

@@ -1,0 +1,65 @@
+"""Streaming writes on real workers: results land while slow pages load, and a SIGKILL between
+two writes loses nothing and duplicates nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from priceradar.adapters.db.models import PriceHistory, Product
+from priceradar.demo_shop.catalog import FAULT_IDS
+from priceradar.demo_shop.server import RunningShop
+from tests.integration.test_pipeline import track
+from tests.support.stack import Stack, pool_children, wait_for
+
+
+def checked_ids(stack: Stack) -> set[int]:
+    with stack.engine.connect() as conn:
+        return set(
+            conn.execute(select(Product.id).where(Product.last_checked_at.is_not(None))).scalars()
+        )
+
+
+@pytest.mark.parametrize("flavour", ["embedded", "redis"])
+def test_sigkill_between_streamed_writes_loses_nothing_and_duplicates_nothing(
+    flavour: str, make_stack: Callable[..., Stack], shop: RunningShop
+) -> None:
+    # Given a batch of 20 fast pages and one that takes 3 s, written in groups of 5
+    stack = make_stack(
+        flavour, PRICERADAR_CHECK_WRITE_GROUP="5", PRICERADAR_CHECK_WRITE_MAX_AGE_S="0.2"
+    )
+    ids = track(stack, shop, [*range(101, 121), FAULT_IDS["slow"]])
+    slow = ids[FAULT_IDS["slow"]]
+    fast = {pid for sid, pid in ids.items() if pid != slow}
+    worker = stack.start_worker(concurrency=1)
+    stack.app.send_task("batch_price_check", args=[sorted(ids.values())])
+
+    # When the fast results are stored while the slow page still loads (streaming) ...
+    written = wait_for(
+        lambda: checked_ids(stack) >= fast and checked_ids(stack),
+        timeout_s=30,
+        interval_s=0.05,
+        what=f"fast results written before the slow page\n{stack.logs()}",
+    )
+    assert slow not in written
+    # ... and the pool process is SIGKILLed before the slow page arrives
+    for pid in pool_children(worker.pid):
+        os.kill(pid, signal.SIGKILL)
+
+    # Then the redelivered batch stores the slow product, and no product has two history rows
+    wait_for(
+        lambda: slow in checked_ids(stack),
+        timeout_s=90,
+        what=f"redelivered batch\n{stack.logs()}",
+    )
+    with stack.engine.connect() as conn:
+        history = dict(
+            conn.execute(
+                select(PriceHistory.product_id, func.count()).group_by(PriceHistory.product_id)
+            ).all()
+        )
+    assert history == dict.fromkeys(ids.values(), 1)
