@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.api.conftest import api_db, make_api  # noqa: F401 (the API fixtures, shared)
 from tests.security.canary import Canary, Shop
 
 

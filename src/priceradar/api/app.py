@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError as DatabaseError
 from priceradar import __version__
 from priceradar.adapters.db.engine import make_engine
 from priceradar.api.auth import policy_for
+from priceradar.api.limits import BodyLimit
 from priceradar.api.routes import (
     checks,
     deals,
@@ -90,6 +91,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     _error_handlers(app)
     mount_web(app, settings)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.api_max_body_bytes,
+        overrides={f"{API_PREFIX}/products/import": settings.api_import_max_bytes},
+    )
     return app
 
 
