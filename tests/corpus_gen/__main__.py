@@ -14,6 +14,11 @@ MODULES = (
     "magento",
     "prestashop_opencart",
     "bigcommerce_shopware_sfcc",
+    "amazon_ebay",
+    "retail_spa",
+    "regional",
+    "spa_state",
+    "generic",
 )
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
