@@ -13,7 +13,7 @@ URL = "https://shop.example/p/42"
 IN_STOCK = "https://schema.org/InStock"
 NO_PRICE = (
     "no price: no JSON-LD Product, no microdata Product, no price meta, no embedded state, "
-    "no site rule"
+    "no site rule, visible: no price-like text"
 )
 
 

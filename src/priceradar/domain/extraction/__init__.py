@@ -1,19 +1,23 @@
 """Pure price extraction: one HTML page in, an `ExtractedProduct` or an `ExtractionFailure` out.
 
-Precedence: JSON-LD, then microdata, then OpenGraph/product meta tags, then the optional
-`SiteRule`. The first source that yields a product wins; a source that finds several different
-prices stops the search with an ambiguous failure (see `extract_product`). Rating, review count
-and category are best-effort extras that never decide the outcome.
+Precedence (the method stored per product): JSON-LD, microdata, meta tags, embedded state
+(framework state and shop-platform scripts), the optional `SiteRule`, then the visible-price
+scorer. The first source that yields a product wins; a source that finds several different
+products' prices stops the search with an ambiguous failure (see `extract_product`). Several
+prices of one product are variants (see `variants`). Rating, review count and category are
+best-effort extras that never decide the outcome.
 
-Modules: `jsonld`, `microdata`, `meta`, `rules` (one per source), `_common` (candidates, offer
-rules, the ambiguity decision), `signals` (rating/count/category values), `breadcrumbs` (HTML
-breadcrumb trails).
+Modules: `jsonld`, `microdata`, `meta`, `embedded` (+ `state`, `platforms`,
+`embedded_values`), `rules`, `visible` (+ `visible_features`): one per source; `_common`
+(candidates, offer rules, the ambiguity decision), `variants`, `locale` (currency from the
+page's locale and domain), `signals` and `breadcrumbs` (extras).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -21,15 +25,24 @@ from priceradar.domain.extraction._common import Outcome
 from priceradar.domain.extraction.breadcrumbs import html_trail
 from priceradar.domain.extraction.embedded import from_embedded
 from priceradar.domain.extraction.jsonld import JsonLd, breadcrumb_trail, read_json_ld
-from priceradar.domain.extraction.locale import page_locale
+from priceradar.domain.extraction.locale import PageLocale, page_locale
 from priceradar.domain.extraction.meta import MetaMap, first, from_meta, meta_map, page_title
 from priceradar.domain.extraction.microdata import from_microdata
+from priceradar.domain.extraction.platforms import Scripts
 from priceradar.domain.extraction.rules import SiteRule, from_rule
 from priceradar.domain.extraction.signals import category_from_trail
+from priceradar.domain.extraction.variants import URL_VARIANT, url_tokens
+from priceradar.domain.extraction.visible import VisibleResult, from_visible
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
-from priceradar.domain.price_text import decode_html, parse_price_text, too_deeply_nested
+from priceradar.domain.price_text import (
+    clean_title,
+    currency_code,
+    decode_html,
+    parse_price_text,
+    too_deeply_nested,
+)
 
-__all__ = ["SiteRule", "extract_product", "parse_price_text"]
+__all__ = ["Explanation", "SiteRule", "explain_product", "extract_product", "parse_price_text"]
 
 
 def extract_product(html: str | bytes, url: str, rule: SiteRule | None = None) -> Outcome:
@@ -52,7 +65,33 @@ def extract_product(html: str | bytes, url: str, rule: SiteRule | None = None) -
         return ExtractionFailure(f"extraction error: {type(exc).__name__}")
 
 
-def _extract(html: str | bytes, url: str, rule: SiteRule | None) -> Outcome:
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """An extraction with its trace, for `priceradar extract --explain`."""
+
+    outcome: Outcome
+    tried: list[tuple[str, str]]  # (method, its verdict) in the order tried
+    visible: VisibleResult | None  # the visible scorer's candidates when it ran
+
+
+def explain_product(html: str | bytes, url: str, rule: SiteRule | None = None) -> Explanation:
+    """`extract_product` with every source's verdict and the visible scorer's candidates."""
+    tried: list[tuple[str, str]] = []
+    visible: list[VisibleResult] = []
+    try:
+        outcome = _extract(html, url, rule, tried, visible)
+    except Exception as exc:
+        outcome = ExtractionFailure(f"extraction error: {type(exc).__name__}")
+    return Explanation(outcome, tried, visible[0] if visible else None)
+
+
+def _extract(
+    html: str | bytes,
+    url: str,
+    rule: SiteRule | None,
+    tried: list[tuple[str, str]] | None = None,
+    visible: list[VisibleResult] | None = None,
+) -> Outcome:
     text = decode_html(html) if isinstance(html, bytes) else html
     if not text or text.isspace():
         return ExtractionFailure("empty page")
@@ -61,45 +100,110 @@ def _extract(html: str | bytes, url: str, rule: SiteRule | None) -> Outcome:
         return ExtractionFailure("not an HTML page (binary content)")
     if too_deeply_nested(text):
         return ExtractionFailure("page too deeply nested to parse safely")
-    doc = LexborHTMLParser(text)  # the only full parse; every extractor shares it
-    json_ld = read_json_ld(doc, url)
+    page = _Page(LexborHTMLParser(text), text, url)  # the only full parse; all sources share it
+    json_ld = read_json_ld(page.doc, url)
     reasons: list[str] = []
-    for outcome in _outcomes(doc, text, url, rule, json_ld):
+    for method, outcome in _outcomes(page, rule, json_ld, visible):
+        if tried is not None:
+            tried.append((method, _verdict(outcome)))
         if isinstance(outcome, ExtractedProduct):
-            return _with_currency(_with_page_category(outcome, doc, text, url, json_ld), doc, url)
+            outcome = _url_variant(outcome, page)
+            outcome = _with_page_category(outcome, page.doc, text, url, json_ld)
+            return _with_currency(outcome, page)
         if outcome.ambiguous:
             return outcome
         reasons.append(outcome.reason)
     return ExtractionFailure("no price: " + ", ".join(reasons))
 
 
+class _Page:
+    """One parsed page and the lookups several sources share, each computed once on demand."""
+
+    def __init__(self, doc: LexborHTMLParser, text: str, url: str) -> None:
+        self.doc, self.text, self.url = doc, text, url
+        self._meta: MetaMap | None = None
+        self._scripts: Scripts | None = None
+
+    @property
+    def meta(self) -> MetaMap:
+        if self._meta is None:
+            self._meta = meta_map(self.doc)
+        return self._meta
+
+    @property
+    def scripts(self) -> Scripts:
+        if self._scripts is None:
+            self._scripts = [
+                (dict(n.attributes), n.text(deep=True)) for n in self.doc.tags("script")
+            ]
+        return self._scripts
+
+    def names(self) -> list[str]:
+        """What the page calls its product: the first h1, og:title and <title>."""
+        h1 = self.doc.tags("h1")
+        names = [h1[0].text(deep=True, separator=" ")] if h1 else []
+        return [*names, *self.meta.get("og:title", ())[:1], page_title(self.doc, self.meta) or ""]
+
+    def locale(self) -> PageLocale:
+        html = self.doc.tags("html")
+        lang = html[0].attributes.get("lang") if html else None
+        return page_locale(self.url, lang, first(self.meta, "og:locale"))
+
+
 def _outcomes(
-    doc: LexborHTMLParser, text: str, url: str, rule: SiteRule | None, json_ld: JsonLd
-) -> Iterator[Outcome]:
+    page: _Page, rule: SiteRule | None, json_ld: JsonLd, visible: list[VisibleResult] | None
+) -> Iterator[tuple[str, Outcome]]:
     """Each source's verdict, lazily, so later sources cost nothing once one has answered."""
-    yield json_ld.outcome
-    yield from_microdata(doc, url)
-    meta = meta_map(doc)
-    yield from_meta(doc, url, meta)
-    scripts = [(dict(n.attributes), n.text(deep=True)) for n in doc.tags("script")]
-    yield from_embedded(doc, scripts, url, _page_names(doc, meta))[0]
-    yield from_rule(doc, text, url, rule, meta) if rule else ExtractionFailure("no site rule")
+    doc, url = page.doc, page.url
+    yield "json-ld", json_ld.outcome
+    yield "microdata", from_microdata(doc, url)
+    yield "meta", from_meta(doc, url, page.meta)
+    yield "embedded-state", from_embedded(doc, page.scripts, url, page.names())[0]
+    if rule is not None:
+        yield "rule", from_rule(doc, page.text, url, rule, page.meta)
+    else:
+        yield "rule", ExtractionFailure("no site rule")
+    locale = page.locale()
+    title = next((clean_title(n) for n in page.names() if clean_title(n)), None)
+    hint = currency_code(first(page.meta, "product:price:currency", "og:price:currency"))
+    result = from_visible(doc, hint or locale.currency, title)
+    if visible is not None:
+        visible.append(result)
+    yield "visible", result.outcome
 
 
-def _page_names(doc: LexborHTMLParser, meta: MetaMap) -> list[str]:
-    """What the page calls its product: the first h1, og:title and <title>."""
-    h1 = doc.tags("h1")
-    names = [h1[0].text(deep=True, separator=" ")] if h1 else []
-    return [*names, *meta.get("og:title", ())[:1], page_title(doc, meta) or ""]
+def _verdict(outcome: Outcome) -> str:
+    if isinstance(outcome, ExtractionFailure):
+        return outcome.reason
+    return f"{outcome.price} {outcome.currency or ''}".strip()
 
 
-def _with_currency(product: ExtractedProduct, doc: LexborHTMLParser, url: str) -> ExtractedProduct:
+def _url_variant(product: ExtractedProduct, page: _Page) -> ExtractedProduct:
+    """A price the URL's `?variant=` selects in the shop's own state beats a default price."""
+    if product.variant_rule is not None and product.price_high is None:
+        return product
+    chosen, _ = url_tokens(page.url)
+    if not chosen:
+        return product
+    state, _ = from_embedded(page.doc, page.scripts, page.url, page.names())
+    if not isinstance(state, ExtractedProduct) or state.variant_rule != URL_VARIANT:
+        return product
+    return dataclasses.replace(
+        product,
+        price=state.price,
+        price_high=None,
+        currency=state.currency or product.currency,
+        in_stock=state.in_stock if state.in_stock is not None else product.in_stock,
+        source=state.source,
+        variant_rule=state.variant_rule,
+    )
+
+
+def _with_currency(product: ExtractedProduct, page: _Page) -> ExtractedProduct:
     """`product` with a currency from the page's locale or domain when its source named none."""
     if product.currency is not None or product.price is None:
         return product
-    html = doc.tags("html")
-    lang = html[0].attributes.get("lang") if html else None
-    locale = page_locale(url, lang, first(meta_map(doc), "og:locale"))
+    locale = page.locale()
     return dataclasses.replace(product, currency=locale.currency, currency_reason=locale.reason)
 
 

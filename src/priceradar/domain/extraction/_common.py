@@ -211,12 +211,11 @@ def fold_offer(offer: dict[str, Any], cand: Candidate, depth: int = 0) -> None:
     if len(cand.offers) < MAX_ITEMS:
         selected = offer.get("selected") is True or offer.get("isDefault") is True
         ids = offer_ids(offer) | (cand.ids if depth == 0 else frozenset())
-        link = offer.get("url")
-        cand.offers.append(
-            OfferInfo(
-                price, currency, stock, ids, link if isinstance(link, str) else None, selected
-            )
+        link = as_str(offer.get("url"))
+        tier = "eligibleQuantity" in offer or any(
+            "eligibleQuantity" in spec for spec in as_list(offer.get("priceSpecification"))
         )
+        cand.offers.append(OfferInfo(price, currency, stock, ids, link, selected, tier))
     if cand.price is None:
         cand.price, cand.currency = price, currency
         cand.in_stock = stock

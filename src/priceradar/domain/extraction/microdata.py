@@ -74,6 +74,8 @@ def _candidate(scope: LexborNode, url: str) -> Candidate:
             if target is own and "offers" in names:
                 route[node.mem_id] = {}
                 offers.append((route[node.mem_id], "AggregateOffer" in _types(node)))
+                if node.tag == "tr":  # offers as rows of one table: a quantity-price table
+                    route[node.mem_id].setdefault("eligibleQuantity", node)
             elif target is own and "aggregateRating" in names:
                 route[node.mem_id] = rating
             elif target is not own and target is not rating and "priceSpecification" in names:
@@ -117,6 +119,8 @@ def _offer(props: dict[str, LexborNode], aggregate: bool) -> dict[str, Any]:
         "priceCurrency": currency,
         "availability": _value(props.get("availability")),
     }
+    if "eligibleQuantity" in props:
+        offer["eligibleQuantity"] = True
     for key in ("lowPrice", "price"):
         node = props.get(key)
         if node is None:

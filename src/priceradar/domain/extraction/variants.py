@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
+URL_VARIANT = "the URL's variant parameter"
 _ID_KEYS = ("sku", "gtin", "gtin8", "gtin12", "gtin13", "gtin14", "productID", "mpn", "@id", "id")
 _SPLIT = re.compile(r"[/\-_.,;:=&?#+]")
 _MIN_ID = 3  # shorter tokens ("1", "xl") match too much by accident
@@ -29,6 +30,7 @@ class OfferInfo:
     ids: frozenset[str] = frozenset()  # sku, gtin, productID, variant id … casefolded
     url: str | None = None
     selected: bool = False  # the page marks it selected/default
+    tier: bool = False  # a quantity tier ("from 5 pieces"), not a variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ def choose_variant(offers: Sequence[OfferInfo], url: str) -> VariantChoice:
     page = _normal(url)
     for rule, match in (
         # An offer URL's own ?variant= identifies it like a sku does.
-        ("the URL's variant parameter", lambda o: bool((o.ids | _url_ids(o.url)) & chosen)),
+        (URL_VARIANT, lambda o: bool((o.ids | _url_ids(o.url)) & chosen)),
         ("the offer URL equal to the page URL", lambda o: bool(o.url and _normal(o.url) == page)),
         ("an id in the URL", lambda o: bool(o.ids & tokens)),
         ("the page's selected variant", lambda o: o.selected),
@@ -90,6 +92,11 @@ def choose_variant(offers: Sequence[OfferInfo], url: str) -> VariantChoice:
         matched = [o for o in offers if match(o)]
         if len({o.price for o in matched}) == 1:
             return VariantChoice(matched[0].price, None, _currency(matched), _stock(matched), rule)
+    if all(o.tier for o in offers):
+        # Quantity tiers: the first (smallest quantity) is the price of one piece.
+        return VariantChoice(
+            offers[0].price, None, offers[0].currency, _stock(offers), "the single-piece tier"
+        )
     prices = sorted({o.price for o in offers})
     return VariantChoice(prices[0], prices[-1], _currency(offers), _stock(offers), "price range")
 

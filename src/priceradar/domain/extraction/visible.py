@@ -1,0 +1,396 @@
+"""The visible-price extractor: the price a shopper sees, when the page states it nowhere else.
+
+One pass over the body's text nodes collects price-like texts (a split price such as
+`<span>1.299</span><sup>,99</sup>` is read as one), each scored with explicit features: close
+to the product block (`h1`, the buy button), named like a price, with a currency mark,
+emphasised; and penalised when struck-through or labelled old/was/compare-at, when it is an
+installment, shipping, saving or unit price, or when it sits in a header, footer, navigation,
+cart or related-products block. Precision first: the best price must clear a threshold and
+beat every other amount by a margin, else the page is refused with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from priceradar.domain.extraction import visible_features as vf
+from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
+from priceradar.domain.price_text import parse_price_text, parse_price_value
+
+SOURCE = "visible"
+THRESHOLD = 7.0  # a lone price with a currency next to the h1 scores ~9; noise stays below 5
+MARGIN = 3.0  # the winner must beat the best other amount by this much
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option",
+                   "textarea", "head", "title", "iframe", "button", "h1"})  # fmt: skip
+_MAX_PRICE_TEXT = 40  # characters of a price element's text; "1.299,99 € inkl. MwSt." fits
+_MAX_CANDIDATES = 300
+_BUY_NEAR_H1 = 10  # tree steps; a product block's h1 and button are 2-8 apart
+_BUY_SELECTOR = "form, button, input, a[class*=cart], a[id*=cart], a[class*=buy]"
+_MAX_MARK = 5  # non-digit characters a price element may hold besides its number ("EUR", "zł*")
+_MAX_TEXT_NODES = 20_000
+_NUMBER = re.compile(r"\d(?:[\d.,'\u00a0\u202f ]*\d)?")
+_FRACTION = re.compile(r"\s*[.,]?\d{1,2}\s*")
+_FRACTION_WORDS = frozenset({"cents", "cent", "fraction", "decimal", "decimals", "minor", "sup"})
+_PRICE_ATTRS = ("data-price-amount", "data-price", "data-product-price", "data-sale-price",
+                "data-current-price", "data-final-price", "data-price-value")  # fmt: skip
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One price-like text, its score and the features behind it (for `--explain`)."""
+
+    price: Decimal
+    currency: str | None
+    text: str
+    score: float = 0.0
+    features: list[str] = field(default_factory=list)
+
+    def add(self, points: float, why: str) -> None:
+        self.score += points
+        self.features.append(f"{why} {points:+g}")
+
+
+@dataclass(slots=True)
+class VisibleResult:
+    outcome: ExtractedProduct | ExtractionFailure
+    candidates: list[Candidate]  # best first
+    confidence: float = 0.0
+    runner_up: Candidate | None = None
+
+
+def from_visible(
+    doc: LexborHTMLParser, currency_hint: str | None, title: str | None
+) -> VisibleResult:
+    """Score every visible price on the page and decide, or refuse with the reason."""
+    body = doc.body
+    if body is None:
+        return VisibleResult(ExtractionFailure("visible: no body"), [])
+    anchors = _anchors(body)
+    cands = _collect(body, currency_hint, anchors)
+    cands.sort(key=lambda c: -c.score)
+    return _decide(cands, currency_hint, title, anchors)
+
+
+@dataclass(slots=True)
+class _Anchors:
+    """Ancestor chains (mem_ids, node first) of the product block's landmarks."""
+
+    h1: list[int]
+    buy: list[int]
+    buy_count: int
+
+
+def _chain(node: LexborNode | None) -> list[int]:
+    out = []
+    while node is not None:
+        out.append(node.mem_id)
+        node = node.parent
+    return out
+
+
+def _anchors(body: LexborNode) -> _Anchors:
+    h1 = _chain(body.css_first("h1"))
+    buys = [_chain(n) for n in body.css(_BUY_SELECTOR) if vf.is_buy_control(n)]
+    # The product's own buy button is the one nearest the h1, not the first related item's.
+    buy = min(buys, key=lambda chain: _distance(chain, h1), default=[])
+    if h1 and buy and _distance(buy, h1) > _BUY_NEAR_H1:
+        buy = []  # no buy button of its own (sold out?): the nearest is a related item's
+    return _Anchors(h1, buy, len(buys))
+
+
+def _distance(chain: list[int], other: list[int]) -> int:
+    """Tree steps between two nodes given their ancestor chains (node first)."""
+    if not other:
+        return 0
+    index = {mem: i for i, mem in enumerate(other)}
+    return next((i + index[mem] for i, mem in enumerate(chain) if mem in index), 1_000)
+
+
+def _collect(body: LexborNode, hint: str | None, anchors: _Anchors) -> list[Candidate]:
+    seen: set[int] = set()
+    too_big: set[int] = set()
+    found: list[Candidate] = []
+    visited = 0
+    for node in body.traverse(include_text=True):
+        visited += 1
+        if visited > _MAX_TEXT_NODES or len(found) >= _MAX_CANDIDATES:
+            break
+        if node.tag != "-text":
+            if (
+                node.tag is not None
+                and node.attributes
+                and any(a in node.attributes for a in _PRICE_ATTRS)
+            ):
+                cand = _attr_candidate(node, hint)
+                if cand is not None and node.mem_id not in seen:
+                    seen.add(node.mem_id)
+                    _score(cand, node, anchors)
+                    found.append(cand)
+            continue
+        text = node.text_content or ""
+        if not any(ch.isdigit() for ch in text) or len(text) > 200:
+            continue
+        element = _price_element(node.parent, too_big)
+        if element is None or element.mem_id in seen or _skipped(element):
+            continue
+        seen.add(element.mem_id)
+        inner = node.parent if node.parent is not None else element
+        raw = _price_text(element)
+        parsed = parse_price_text(raw, hint) if len(_NUMBER.findall(raw)) == 1 else None
+        if parsed is None:
+            continue
+        own = parse_price_text(raw)
+        marked = own is not None and own[1] is not None
+        if not marked and (not _named_price(inner, element) or _NUMBER.sub("", raw).strip(" *")):
+            continue  # a number with words ("0.5 Liter", "Reward points: 100") is not a price
+        cand = Candidate(parsed[0], parsed[1], " ".join(raw.split()))
+        if marked:
+            cand.add(2, "currency mark")
+        _score(cand, element, anchors, inner)
+        found.append(cand)
+    return found
+
+
+def _attr_candidate(node: LexborNode, hint: str | None) -> Candidate | None:
+    text = node.text(deep=True, separator="")
+    shown = parse_price_text(text, hint) if len(text) <= _MAX_PRICE_TEXT else None
+    for key in _PRICE_ATTRS:
+        raw = node.attributes.get(key)
+        if raw:
+            parsed = parse_price_value(raw, shown[1] if shown else hint)
+            if parsed is not None:
+                cand = Candidate(parsed[0], parsed[1], f"{key}={raw[:20]}")
+                cand.add(1, "price attribute")
+                return cand
+    return None
+
+
+def _price_element(node: LexborNode | None, too_big: set[int]) -> LexborNode | None:
+    """The largest element (up to 3 levels up) still holding one short number: the price.
+
+    `too_big` remembers elements whose text is too long to be a price, so a big container is
+    measured once per page, not once per number inside it.
+    """
+    if node is None:
+        return None
+    best = node
+    current = node.parent
+    for _ in range(3):
+        if current is None or current.tag in ("body", "html") or current.mem_id in too_big:
+            break
+        text = current.text(deep=True, separator="")
+        if len(text.strip()) > _MAX_PRICE_TEXT:
+            too_big.add(current.mem_id)
+            break
+        if len(_NUMBER.findall(text)) != 1 or _number_pieces(current) > 1:
+            break
+        if len("".join(_NUMBER.sub("", text).split())) > _MAX_MARK:
+            break  # the parent also holds words (a title, a label): the price ends here
+        best, current = current, current.parent
+    return best
+
+
+def _number_pieces(node: LexborNode) -> int:
+    """Text nodes holding a number, not counting a split price's fraction (",99", "99")."""
+    pieces = 0
+    for child in node.traverse(include_text=True):
+        if child.tag == "-text":
+            text = child.text_content or ""
+            if any(ch.isdigit() for ch in text) and not _FRACTION.fullmatch(text):
+                pieces += 1
+    return pieces
+
+
+def _named_price(inner: LexborNode, element: LexborNode) -> bool:
+    """The number's own element (or the price element) is named like a price."""
+    return bool((vf.words(inner) | vf.words(element)) & vf.PRICE_WORDS)
+
+
+def _skipped(node: LexborNode) -> bool:
+    current: LexborNode | None = node
+    for _ in range(4):
+        if current is None:
+            return False
+        if current.tag in _SKIP:
+            return True
+        current = current.parent
+    return False
+
+
+def _price_text(element: LexborNode) -> str:
+    """The element's text; a 2-digit fraction in `<sup>` or a cents span gets its separator."""
+    parts: list[str] = []
+    for node in element.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        piece = node.text_content or ""
+        parent = node.parent
+        if (
+            parent is not None
+            and piece.strip().isdigit()
+            and len(piece.strip()) == 2
+            and parts
+            and parts[-1].rstrip()[-1:].isdigit()
+            and (parent.tag == "sup" or vf.words(parent) & _FRACTION_WORDS)
+        ):
+            separator = "," if "." in "".join(parts) else "."
+            piece = separator + piece.strip()
+        parts.append(piece)
+    return "".join(parts).strip()[:200]
+
+
+def _score(
+    cand: Candidate, element: LexborNode, anchors: _Anchors, inner: LexborNode | None = None
+) -> None:
+    """Add every feature's points to `cand` (see the module docstring).
+
+    Names and marks count from the innermost element holding the text (a `<s>` inside the
+    price element) up to three levels above the price element.
+    """
+    near: set[str] = set()
+    node: LexborNode | None = inner or element
+    struck = hidden = saving = False
+    soft_depth = 9  # depth of the nearest "regular/list price" name; 9: none
+    above = 0
+    depth = 0
+    while node is not None and above < 4:
+        if node.mem_id == element.mem_id or above:
+            above += 1
+        node_words = vf.words(node)
+        if node_words & {"with", "has"}:  # "with-list-price": marks the block, is not the price
+            node_words -= vf.OLD_WORDS | vf.SOFT_OLD_WORDS
+        if node_words & vf.SOFT_OLD_WORDS and node_words & vf.PRICE_WORDS:
+            soft_depth = min(soft_depth, depth)
+        near |= node_words
+        if depth <= 1 and node_words & vf.SAVING_WORDS:
+            saving = True
+        struck = struck or vf.is_struck(node)
+        hidden = hidden or vf.is_hidden(node, node_words)
+        if depth == 0 and node.attributes.get("itemprop") == "price":
+            cand.add(3, "itemprop=price")
+        node = node.parent
+        depth += 1
+    if near & vf.PRICE_WORDS:
+        cand.add(3, "named price")
+    if near & vf.CURRENT_WORDS:
+        cand.add(1, "named current/sale")
+    if struck or near & vf.OLD_WORDS:
+        cand.add(-9, "struck or old price")
+    elif soft_depth < 9:
+        # "price-item--regular" is the price when nothing is on sale, so only a mild doubt,
+        # stronger on the price's own element ("list-price-price").
+        cand.add(-5 if soft_depth <= 1 else -2, "regular/list price")
+    if saving:
+        cand.add(-6, "saving/badge")
+    if hidden:
+        cand.add(-3, "hidden")
+    if element.tag == "ins" or (element.parent is not None and element.parent.tag == "ins"):
+        cand.add(1, "inserted (sale) price")
+    _context(cand, element)
+    _region(cand, element, anchors)
+
+
+def _context(cand: Candidate, element: LexborNode) -> None:
+    """Labels in the text right around the price: was/old, installment, shipping, unit, tax."""
+    own = cand.text
+    parent = element.parent
+    around = parent.text(deep=True, separator=" ") if parent is not None else own
+    if len(around) > 160:
+        around = own
+    index = around.find(own[:10])
+    before = around[max(0, index - 40) : index] if index >= 0 else ""
+    after = around[index + len(own) : index + len(own) + 30] if index >= 0 else ""
+    digit = next((i for i, ch in enumerate(own) if ch.isdigit()), 0)
+    label = (before + " " + own[:digit]).rstrip()
+    if vf.OLD_TEXT.search(label):
+        cand.add(-9, "labelled old/was")
+    elif vf.CURRENT_TEXT.search(label[-25:]):
+        cand.add(2, "labelled current")
+    if vf.INSTALLMENT.search(before[-20:]) or vf.INSTALLMENT.search(own + " " + after[:15]):
+        cand.add(-9, "installment")
+    if vf.SHIPPING.search(before[-30:] + " " + own + " " + after[:20]):
+        cand.add(-8, "shipping")
+    if vf.UNIT_PRICE.search(own + " " + after[:15]) or vf.UNIT_PRICE.search(before[-15:]):
+        cand.add(-7, "unit price")
+    if vf.SAVING_TEXT.search(before[-15:] + " " + own):
+        cand.add(-6, "saving")
+    if vf.TAX_EXCL.search(label[-20:] + " " + own):
+        cand.add(-4, "excluding tax")
+
+
+def _region(cand: Candidate, element: LexborNode, anchors: _Anchors) -> None:
+    """Where the price sits: distance to the product block, or inside page furniture."""
+    h1 = set(anchors.h1)
+    buy = set(anchors.buy)
+    node: LexborNode | None = element
+    steps = 0
+    h1_steps = buy_steps = None
+    region = listing = None
+    emphasis = False
+    while node is not None:
+        mem = node.mem_id
+        tag = node.tag or ""
+        broad = tag in ("body", "html")  # sharing only the body is not being close
+        if h1_steps is None and mem in h1 and not broad:
+            h1_steps = steps + anchors.h1.index(mem)
+        if buy_steps is None and mem in buy and not broad:
+            buy_steps = steps + anchors.buy.index(mem)
+        if steps <= 2 and tag in ("h1", "h2", "h3", "strong", "b", "big"):
+            emphasis = True
+        if region is None and h1_steps is None and buy_steps is None:
+            if tag in vf.REGION_TAGS:
+                region = tag
+            else:
+                hit = vf.words(node) & vf.REGION_WORDS
+                if hit:
+                    region = sorted(hit)[0]
+                elif listing is None and vf.words(node) & vf.LISTING_WORDS and h1_steps is None:
+                    listing = sorted(vf.words(node) & vf.LISTING_WORDS)[0]
+        node = node.parent
+        steps += 1
+    near = min((s for s in (h1_steps, buy_steps) if s is not None), default=None)
+    if near is not None:
+        points = 4 if near <= 5 else 2 if near <= 8 else 0 if near <= 11 else -2
+        cand.add(points, f"{near} steps from the product block")
+    if region is not None:
+        cand.add(-10, f"inside {region}")
+    elif listing is not None:
+        cand.add(-3, f"inside a {listing}")
+    if emphasis:
+        cand.add(1, "emphasised")
+
+
+def _decide(
+    cands: list[Candidate], hint: str | None, title: str | None, anchors: _Anchors
+) -> VisibleResult:
+    if not cands:
+        return VisibleResult(ExtractionFailure("visible: no price-like text"), cands)
+    best = cands[0]
+    runner = next((c for c in cands if c.price != best.price), None)
+    priced = {c.price for c in cands if c.score >= THRESHOLD - 2}
+    if len(priced) >= 3 and anchors.buy_count >= 3:
+        why = (
+            f"ambiguous: {anchors.buy_count} buy buttons and {len(priced)} prices (a listing page)"
+        )
+        return VisibleResult(ExtractionFailure(why, ambiguous=True), cands, 0.0, runner)
+    if best.score < THRESHOLD:
+        why = f"visible: best price {best.text!r} scored {best.score:g} < {THRESHOLD:g}"
+        return VisibleResult(ExtractionFailure(why), cands)
+    if runner is not None and best.score - runner.score < MARGIN:
+        why = (
+            f"ambiguous: visible prices {best.text!r} ({best.score:g}) and "
+            f"{runner.text!r} ({runner.score:g}) too close"
+        )
+        return VisibleResult(ExtractionFailure(why, ambiguous=True), cands, 0.0, runner)
+    currency = best.currency or hint
+    if currency is None:
+        why = f"visible: price {best.text!r} has no currency and the page names none"
+        return VisibleResult(ExtractionFailure(why), cands)
+    margin = best.score - runner.score if runner is not None else best.score
+    confidence = round(min(1.0, 0.5 + (best.score - THRESHOLD) / 20 + margin / 40), 2)
+    product = ExtractedProduct(best.price, currency, None, title, None, SOURCE)
+    return VisibleResult(product, cands, confidence, runner)

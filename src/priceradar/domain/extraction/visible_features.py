@@ -1,0 +1,128 @@
+"""Features of one price-like text in the DOM: what names it, where it sits, what surrounds it.
+
+Pure functions over lexbor nodes and strings, used by `visible` to score candidates. Class, id,
+itemprop and data-* names are split into words ("price-item--regular" -> price, item,
+regular; "oldPrice" -> old, price), so "canvas" never matches "was".
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_PARTS = re.compile(r"[^a-z0-9]+")
+
+PRICE_WORDS = frozenset({"price", "prices", "amount", "preis", "prix", "precio", "preco", "fiyat",
+                         "prezzo", "cena", "pricing", "cost", "money"})  # fmt: skip
+CURRENT_WORDS = frozenset({"sale", "current", "final", "now", "special", "actual", "selling",
+                           "our", "new", "deal", "offer", "sales", "discounted"})  # fmt: skip
+OLD_WORDS = frozenset({"old", "was", "compare", "strike", "strikethrough", "rrp", "msrp", "uvp",
+                       "crossed", "before", "original", "previous", "former", "prev", "reference",
+                       "through", "striked", "retail", "marketprice", "oldprice"})  # fmt: skip
+SOFT_OLD_WORDS = frozenset({"regular", "list", "base", "standard", "normal"})
+SAVING_WORDS = frozenset({"save", "saving", "savings", "discount", "reduction", "percent",
+                          "badge", "economy", "ersparnis", "tasarruf"})  # fmt: skip
+REGION_WORDS = frozenset({
+    "header", "footer", "nav", "navbar", "navigation", "menu", "megamenu", "cart", "minicart",
+    "basket", "bag", "related", "recommend", "recommended", "recommendation", "recommendations",
+    "recently", "viewed", "upsell", "upsells", "crosssell", "crosssells", "carousel", "slider",
+    "swiper", "slick", "similar", "also", "bundle", "accessories", "sidebar", "breadcrumb",
+    "breadcrumbs", "cookie", "newsletter", "wishlist", "tile", "teaser", "recs", "reco",
+    "suggestions", "complementary", "others", "upselling",
+})  # fmt: skip
+LISTING_WORDS = frozenset({"products", "listing", "card", "grid", "thumb", "layout"})
+REGION_TAGS = frozenset({"header", "footer", "nav", "aside"})
+HIDDEN_WORDS = frozenset({"hidden", "hide", "sr", "invisible", "none"})
+# "12 x 99,90", also with the multiplication sign U+00D7
+INSTALLMENT = re.compile(
+    r"(?:\b\d{1,2}\s*[x×]\s*$|^\s*[x×]\s*\d|/\s*(?:mo|mth|month|monat|mes|mois|ay)\b"  # noqa: RUF001
+    r"|\b(?:per|a|pro|al|par)\s+(?:month|monat|mes|mois)\b|monthly|mensual|taksit|installment"
+    r"|instalment|cuotas?\b|parcela|\brate[n]?\b|klarna|afterpay|affirm|finanz)",
+    re.I,
+)
+SHIPPING = re.compile(
+    r"shipping|delivery|versand|livraison|env[ií]o|frete|kargo|spedizione|porto|lieferung|dostawa",
+    re.I,
+)
+UNIT_PRICE = re.compile(
+    r"(?:/|\bper\b|\bpro\b|\bje\b)\s*(?:\d+\s*)?(?:kg|g|gr|l|ltr|ml|cl|m|m2|m²|lb|oz|st|stk|pc|"
+    r"pcs|piece|unit|100\s*g|100\s*ml)\b|grundpreis|unit price|prix au|precio por",
+    re.I,
+)
+OLD_TEXT = re.compile(
+    r"(?:\bwas\b|\bold\b|\bbefore\b|\blist price|\bregular price|\brrp\b|\bmsrp\b|\buvp\b"
+    r"|statt|vorher|\beski\b|\bantes\b|\bprix barr|compare at|\bde\s*:|\bpreviously|\bnormal)"
+    r"[^\d]{0,15}$",
+    re.I,
+)
+CURRENT_TEXT = re.compile(
+    r"current price|sale price|\bnow\b|our price|special price|jetzt|\bnu\b|ahora|maintenant", re.I
+)
+SAVING_TEXT = re.compile(r"\bsave\b|you save|sparen|ahorr|économ|%|\boff\b|indirim|kazanc", re.I)
+TAX_EXCL = re.compile(r"\bex\.?\s*tax|excl|zzgl\.?\s*mwst|netto|\bnet\b|ohne mwst|\bht\b", re.I)
+BUY_TEXT = re.compile(
+    r"add to (?:cart|bag|basket)|buy now|in den warenkorb|ajouter au panier|añadir al carrito|"
+    r"sepete ekle|comprar|kaufen|do koszyka|aggiungi al carrello|in winkelwagen|köp|kjøp|"
+    r"カートに入れる|加入购物车|장바구니",
+    re.I,
+)
+BUY_WORDS = frozenset({"addtocart", "add", "buy", "cart", "basket", "purchase", "checkout"})
+
+
+def words(node: LexborNode) -> set[str]:
+    """Words of a node's class, id, itemprop and data-* attribute names, lower-cased."""
+    attrs = node.attributes
+    raw = " ".join(
+        v for k in ("class", "id", "itemprop", "data-testid", "data-test", "data-qa")
+        if (v := attrs.get(k))
+    )  # fmt: skip
+    raw += " " + " ".join(k[5:] for k in attrs if k.startswith("data-"))
+    return split_words(raw) if raw.strip() else set()
+
+
+def split_words(raw: str) -> set[str]:
+    found = set(_PARTS.split(_CAMEL.sub(" ", raw).lower()))
+    found.discard("")
+    return found
+
+
+def is_struck(node: LexborNode) -> bool:
+    """`<del>`, `<s>`, `<strike>` or an inline line-through."""
+    if node.tag in ("del", "s", "strike"):
+        return True
+    style = node.attributes.get("style") or ""
+    return "line-through" in style.replace(" ", "").lower()
+
+
+def is_hidden(node: LexborNode, node_words: set[str]) -> bool:
+    attrs = node.attributes
+    style = (attrs.get("style") or "").replace(" ", "").lower()
+    return (
+        "display:none" in style
+        or "visibility:hidden" in style
+        or "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or bool(node_words & {"hidden", "hide", "invisible"})
+    )
+
+
+def is_buy_control(node: LexborNode) -> bool:
+    """An add-to-cart/buy button or form (by text, name or class)."""
+    tag = node.tag
+    attrs = node.attributes
+    if tag == "form":
+        action = (attrs.get("action") or "").lower()
+        return "cart" in action or "basket" in action or "checkout" in action
+    if tag not in ("button", "input", "a"):
+        return False
+    if tag == "input" and (attrs.get("type") or "").lower() not in ("submit", "button", "image"):
+        return False
+    label = (attrs.get("value") or "") if tag == "input" else node.text(deep=True)[:60]
+    if BUY_TEXT.search(label):
+        return True
+    named = split_words(
+        " ".join(filter(None, (attrs.get("name"), attrs.get("id"), attrs.get("class"))))
+    )
+    return bool({"addtocart"} & named) or {"add", "cart"} <= named or {"buy", "now"} <= named

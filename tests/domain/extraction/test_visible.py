@@ -1,0 +1,166 @@
+"""The visible-price scorer: what it picks, and every refusal (precision before recall)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from priceradar.domain.extraction import explain_product, extract_product
+from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
+from tests.domain.extraction.builders import page
+
+URL = "https://shop.example/p/kettle"
+BUY = '<form action="/cart/add"><button type="submit">Add to cart</button></form>'
+RELATED = (
+    '<section class="related-products"><h2>You may also like</h2><ul>'
+    + "".join(
+        f'<li class="product-card"><a href="/p/{i}">Item {i}</a>'
+        f'<span class="price">€{p}</span></li>'
+        for i, p in enumerate(["19,90", "24,90", "9,99", "49,00"])
+    )
+    + "</ul></section>"
+)
+
+
+def product_page(price_html: str, extra: str = "", head: str = "") -> str:
+    body = (
+        '<header class="site-header"><nav><a href="/cart">Cart (€0,00)</a></nav></header>'
+        f'<main><div class="product"><h1>Electric Kettle</h1>{price_html}{BUY}</div>{extra}</main>'
+        '<footer class="site-footer">Free shipping from €50,00</footer>'
+    )
+    return page(head, body)
+
+
+def visible(html: str, url: str = URL) -> ExtractedProduct:
+    result = extract_product(html, url)
+    assert isinstance(result, ExtractedProduct), result
+    assert result.source == "visible"
+    return result
+
+
+def refused(html: str, url: str = URL) -> ExtractionFailure:
+    result = extract_product(html, url)
+    assert isinstance(result, ExtractionFailure), result
+    return result
+
+
+def test_price_next_to_the_title_and_buy_button() -> None:
+    result = visible(product_page('<div class="product-price">€39,99</div>', RELATED))
+
+    assert (result.price, result.currency, result.title) == (
+        Decimal("39.99"), "EUR", "Electric Kettle"
+    )  # fmt: skip
+
+
+def test_sale_price_beats_the_struck_old_price() -> None:
+    html = product_page(
+        '<div class="price"><del>€59,99</del> <span class="price-sale">€39,99</span></div>'
+    )
+
+    assert visible(html).price == Decimal("39.99")
+
+
+@pytest.mark.parametrize(
+    "price_html",
+    [
+        '<span class="amount">1.299</span><sup>,99</sup> <span class="currency">€</span>',
+        '<span class="amount">1.299<sup>99</sup> €</span>',
+        '<span class="price-whole">1.299</span><span class="price-cents">99</span><span> €</span>',
+    ],
+)
+def test_split_prices_are_read_as_one(price_html: str) -> None:
+    html = product_page(f'<div class="product-price">{price_html}</div>')
+
+    assert visible(html).price == Decimal("1299.99")
+
+
+def test_price_in_a_data_attribute() -> None:
+    html = product_page('<div class="product-price" data-price-amount="39.99">€ 39,99</div>')
+
+    assert visible(html).price == Decimal("39.99")
+
+
+def test_dollar_on_a_chilean_shop_is_clp() -> None:
+    html = product_page('<div class="product-price">$24.990</div>')
+
+    result = visible(html, "https://tienda.cl/p/tetera")
+
+    assert (result.price, result.currency) == (Decimal("24990"), "CLP")
+
+
+def test_refuses_when_only_an_old_price_is_shown() -> None:
+    html = product_page('<div class="price"><span class="old-price"><s>€59,99</s></span></div>')
+
+    assert "visible" in refused(html).reason
+
+
+def test_refuses_an_installment_price() -> None:
+    html = product_page('<div class="price-installments">12 x €9,99</div>')
+
+    assert "visible" in refused(html).reason
+
+
+def test_installment_next_to_the_real_price_is_not_chosen() -> None:
+    html = product_page(
+        '<div class="product-price">€119,88</div><p>or <span>12 x €9,99</span> per month</p>'
+    )
+
+    assert visible(html).price == Decimal("119.88")
+
+
+def test_refuses_when_prices_are_only_in_related_products() -> None:
+    html = product_page("<p>Currently unavailable</p>", RELATED)
+
+    assert "visible" in refused(html).reason
+
+
+def test_refuses_a_listing_page() -> None:
+    cards = "".join(
+        f'<li class="product"><h2>Kettle {i}</h2><span class="price">€{10 + i},99</span>'
+        f'<form action="/cart/add"><button>Add to cart</button></form></li>'
+        for i in range(6)
+    )
+    html = page(body=f'<h1>Kettles</h1><ul class="products">{cards}</ul>')
+
+    result = refused(html)
+
+    assert result.ambiguous and "listing" in result.reason
+
+
+def test_refuses_a_price_without_any_currency() -> None:
+    html = product_page('<div class="product-price">39,99</div>')
+
+    assert "no currency" in refused(html, "https://shop.example/p/kettle").reason
+
+
+def test_refuses_shipping_and_unit_prices() -> None:
+    html = product_page(
+        '<div class="shipping-cost">Shipping: €4,99</div><div class="base">€2,50 / kg</div>'
+    )
+
+    assert "visible" in refused(html).reason
+
+
+def test_refuses_two_equally_likely_prices() -> None:
+    html = product_page(
+        '<div class="product-price">€39,99</div><div class="product-price">€44,99</div>'
+    )
+
+    result = refused(html)
+
+    assert result.ambiguous and "too close" in result.reason
+
+
+def test_explain_lists_candidates_with_features() -> None:
+    html = product_page(
+        '<div class="price"><del>€59,99</del> <b class="price-sale">€39,99</b></div>'
+    )
+
+    explained = explain_product(html, URL)
+
+    assert explained.visible is not None and explained.visible.confidence > 0
+    best, *rest = explained.visible.candidates
+    assert best.price == Decimal("39.99") and any("named price" in f for f in best.features)
+    assert any(c.price == Decimal("59.99") and "struck or old price -9" in c.features for c in rest)
+    assert [m for m, _ in explained.tried][-1] == "visible"
