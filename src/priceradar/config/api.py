@@ -9,7 +9,8 @@ from typing import Annotated, Any, Self
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode
 
-from priceradar.config.core import DEFAULT_CREDENTIALS, Environment
+from priceradar.config.core import Environment
+from priceradar.config.credentials import DEFAULT_CREDENTIALS
 
 
 class ApiSettings(BaseSettings):

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode
 
+from priceradar.config.credentials import default_credentials_in
 from priceradar.domain.extraction import SiteRule
 
 
@@ -29,8 +30,7 @@ def _env(name: str) -> Any:
     return Field(default=None, validation_alias=AliasChoices(name, f"PRICERADAR_{name}"))
 
 
-# Credentials that ship in examples and images; refused outside development.
-DEFAULT_CREDENTIALS = {"guest:guest", "postgres:postgres", "admin:admin", "user:password"}
+BARE_NAMES = frozenset({"database_url", "celery_broker_url", "celery_result_backend", "redis_url"})
 
 
 class CoreSettings(BaseSettings):
@@ -116,17 +116,20 @@ class CoreSettings(BaseSettings):
                 ) from exc
             self.site_rules = {**{h: _rule(h, s) for h, s in raw.items()}, **self.site_rules}
         if self.env is Environment.PRODUCTION:
-            for name, url in (
-                ("DATABASE_URL", self.database_url),
-                ("CELERY_BROKER_URL", self.celery_broker_url),
-                ("CELERY_RESULT_BACKEND", self.celery_result_backend),
-                ("REDIS_URL", self.redis_url),
-            ):
-                if url and _userinfo(url) in DEFAULT_CREDENTIALS:
-                    raise ValueError(
-                        f"{name}: default credentials are refused when PRICERADAR_ENV=production"
-                    )
+            self._refuse_default_credentials()
         return self
+
+    def _refuse_default_credentials(self) -> None:
+        """Every URL-valued setting (including ones other sections add), by what its client
+        would send: see `config.credentials`."""
+        for name, value in self:
+            urls = value if isinstance(value, list | tuple) else [value]
+            for url in urls:
+                if isinstance(url, str) and "://" in url and default_credentials_in(url):
+                    shown = name.upper() if name in BARE_NAMES else f"PRICERADAR_{name.upper()}"
+                    raise ValueError(
+                        f"{shown}: default credentials are refused when PRICERADAR_ENV=production"
+                    )
 
     # Derived values: the embedded default fills in what production sets explicitly.
     @cached_property
@@ -164,8 +167,3 @@ def _rule(host: str, spec: Any) -> SiteRule:
     if not isinstance(spec, dict) or "price" not in spec:
         raise ValueError(f"site rule for {host!r} needs at least a 'price' selector")
     return SiteRule(**spec)
-
-
-def _userinfo(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.username or ''}:{parts.password or ''}"
