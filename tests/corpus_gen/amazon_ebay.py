@@ -131,10 +131,11 @@ def amazon(
             zip(related_titles(4, 2), related_prices(price or D(25), 4), strict=True)
         )
     )
+    fee = D("500") if loc == "ja_JP" else D("5.99")
     shipping = (
         '<div id="mir-layout-DELIVERY_BLOCK"><span data-csa-c-type="element" data-csa-c-content-id'
-        f'="DEXUnifiedCXPDM" data-csa-c-delivery-price="{money(D("5.99"), loc)}">'
-        f'{money(D("5.99"), loc)} delivery <span class="a-text-bold">Tuesday, March 12</span>.'
+        f'="DEXUnifiedCXPDM" data-csa-c-delivery-price="{money(fee, loc)}">'
+        f'{money(fee, loc)} delivery <span class="a-text-bold">Tuesday, March 12</span>.'
         "</span></div>"
     )
     body = (

@@ -101,7 +101,7 @@ def plain(name: str, host: str, title: str, price: Decimal, *, loc: str = "en_GB
         + (f'<span class="price-old">{money(old, loc)}</span> ' if old else "")
         + f'<span class="price-new">{shown}</span></div>\n'
         '<p class="shipping-note">+ '
-        + money(D("3.95"), loc)
+        + money(D("990") if cur == "HUF" else D("3.95"), loc)
         + " shipping</p>\n"
         + (
             '<p class="availability in-stock">In stock</p><button class="add-to-basket">Add to '

@@ -330,7 +330,7 @@ def emag(name: str, host: str, code: str, title: str, price: Decimal, *, loc: st
             else ""
         )
         + f'<p class="product-new-price">{split(price)}</p></div>\n'
-        '<div class="product-installments">sau 12 rate x '
+        + f'<div class="product-installments">{"vagy 12 részlet x" if cur == "HUF" else "sau 12 rate x"} '
         f"{money((price / 12).quantize(D('0.01')), loc)}</div>\n"
         '<button class="btn btn-xl btn-primary btn-emag btn-block main-button yeahIWantThisProduct'
         '" type="button">Adaugă în Coș</button></div>\n'

@@ -187,7 +187,7 @@ def etsy(name: str, listing: str, title: str, low: Decimal, high: Decimal | None
         "shop</h2><ul>"
         + "".join(
             f'<li class="v2-listing-card"><h3 class="v2-listing-card__title">{esc(t)}</h3><p class'
-            f'="wt-text-title-01 lc-price"><span class="currency-symbol">$</span><span class="'
+            f'="wt-text-title-01 lc-price"><span class="currency-symbol">{money(D(0), loc)[0]}</span><span class="'
             f'currency-value">{number(p, loc)}</span></p></li>'
             for t, p in zip(related_titles(4, 6), related_prices(low, 4), strict=True)
         )

@@ -118,14 +118,16 @@ def nuxt2(name: str, host: str, title: str, price: Decimal, old: Decimal | None,
         f'total:0}},currency:e}},serverRendered:!0,routePath:"/p/{name}"}}}}({args}));'
     )
     old_html = f'<span class="product-price__old">{money(old, loc)}</span>' if old else ""
+    tax = "IVA inclusa" if lang == "it" else "inkl. MwSt., zzgl. Versand"
+    buy = "Aggiungi al carrello" if lang == "it" else "In den Warenkorb"
     price_html = (
         f'<div class="product-price">{old_html}<span class="product-price__current">'
-        f"{money(price, loc)}</span><small>inkl. MwSt., zzgl. Versand</small></div>"
+        f"{money(price, loc)}</span><small>{tax}</small></div>"
     )
     body = (
         '<div id="__nuxt"><div id="__layout">'
         + _shell(host, title, price_html, price, loc,
-                 "In den Warenkorb" if in_stock else "Ausverkauft")
+                 buy if in_stock else "Ausverkauft")
         + "</div></div>\n" + script(state)
     )  # fmt: skip
     html = doc(lang, title, "", body)
@@ -136,19 +138,26 @@ def nuxt2(name: str, host: str, title: str, price: Decimal, old: Decimal | None,
 def nuxt3(name: str, host: str, title: str, price: Decimal, *, loc: str = "fr_FR",
           lang: str = "fr") -> Page:  # fmt: skip
     cur = currency_of(loc)
-    url = f"https://{host}/produit/{name}"
+    url = f"https://{host}/{'producto' if lang == 'es' else 'produit'}/{name}"
     payload = [
         ["ShallowReactive", 1], {"data": 2, "state": 8, "once": 9, "_errors": 10,
                                  "serverRendered": 11, "path": 12},
         ["ShallowReactive", 3], {f"product-{name}": 4},
         {"id": 5, "title": 6, "price": 7, "currency": 13},
         len(name) * 31, title, float(price), {}, ["Set"], ["ShallowReactive", 8], True,
-        f"/produit/{name}", cur,
+        url.split(host)[1], cur,
     ]  # fmt: skip
     price_html = f'<p class="price" aria-label="Prix">{money(price, loc)}</p>'
     body = (
         '<div id="__nuxt">'
-        + _shell(host, title, price_html, price, loc, "Ajouter au panier")
+        + _shell(
+            host,
+            title,
+            price_html,
+            price,
+            loc,
+            "Añadir a la cesta" if lang == "es" else "Ajouter au panier",
+        )
         + "</div>\n"
         + f'<script type="application/json" data-nuxt-data="nuxt-app" data-ssr="true" id="__NUXT_'
         f'DATA__">{js(payload)}</script>\n'
