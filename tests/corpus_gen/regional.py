@@ -136,7 +136,7 @@ def n11(name: str, title: str, price: Decimal, *, old: Decimal | None = None) ->
         + (f'<div class="oldPrice"><del>{money(old, loc)}</del></div>' if old else "")
         + f'<div class="newPrice"><ins content="{price:.2f}">{number(price, loc)}'
         '<span content="TRY">TL</span></ins></div></div></div>\n'
-        '<div class="unf-p-summary-installment">Aylık 1.250,00 TL\'den başlayan taksitlerle</div>\n'
+        f'<div class="unf-p-summary-installment">Aylık {money((price / 12).quantize(D("0.01")), loc)}\'den başlayan taksitlerle</div>\n'
         '<div class="unf-p-summary-cargo">Kargo Bedava</div>\n'
         '<button class="btn btnBlack addBasketUnify">Sepete Ekle</button></div></div>\n'
         f'<div class="unf-recommendations">{_cards(price, loc, "columnContent", 4, 3)}</div>\n'
@@ -366,6 +366,11 @@ def pages() -> list[Page]:
                     D("1299.90")),
         n11("samsung-galaxy-a55", "Samsung Galaxy A55 128 GB", D("17999.00"), old=D("19999.00")),
         n11("bebek-arabasi", "Travel Sistem Bebek Arabası", D("4750.50")),
+        n11("kahve-fincani-seti", "Porselen Kahve Fincanı Takımı 6 Kişilik", D("349.90"),
+            old=D("499.90")),
+        mercadolibre("olla-presion", "articulo.mercadolibre.com.co", "MCO7788990011",
+                     "Olla a Presión 6 Litros", D("129900"), loc="es_CO", old=D("159900"),
+                     installments=12, structured=False, microdata=False),
         mercadolibre("zapatillas-running", "www.mercadolibre.cl", "MLC1234567890",
                      "Zapatillas Running Hombre Liviana", D("24990"), loc="es_CL",
                      old=D("29990")),
