@@ -59,6 +59,15 @@ def domain_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
+def port_of(url: str) -> int | None:
+    """The port a connection to `url` goes to (the scheme's default when none is written)."""
+    parts = urlsplit(url)
+    try:
+        return parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return None
+
+
 def hostname_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -155,7 +164,17 @@ def is_public_address(address: str | IPAddress) -> bool:
     return bool(ip.is_global) and not ip.is_multicast
 
 
-def host_allowed_private(host: str, allowed: list[str] | tuple[str, ...]) -> bool:
-    """Whether config lets this host resolve to a non-public address."""
+def host_allowed_private(
+    host: str, allowed: list[str] | tuple[str, ...], port: int | None = None
+) -> bool:
+    """Whether config lets this host resolve to a non-public address.
+
+    An entry `host` allows every port of it; `host:port` (`[v6]:port`) only that port, when the
+    caller knows the port it connects to.
+    """
     host = host.lower().strip("[]")
-    return "*" in allowed or host in allowed
+    if "*" in allowed or host in allowed:
+        return True
+    if port is None:
+        return False
+    return (f"[{host}]:{port}" if ":" in host else f"{host}:{port}") in allowed

@@ -13,7 +13,13 @@ from sqlalchemy import Engine
 from priceradar.adapters.db.products import NewProduct, insert_products
 from priceradar.adapters.http.guard import ForbiddenTarget, check_literal_host
 from priceradar.domain.priority import DEFAULT_BANDS, Band, band_for_priority
-from priceradar.domain.urls import InvalidProductURL, canonicalize, domain_of, hostname_of
+from priceradar.domain.urls import (
+    InvalidProductURL,
+    canonicalize,
+    domain_of,
+    hostname_of,
+    port_of,
+)
 
 # Rows per import transaction: 5000 keeps each commit well under a second on SQLite and
 # PostgreSQL while a 100k-row file still reports progress twenty times.
@@ -46,7 +52,7 @@ def to_new_product(
     """Validate one input; raises InvalidProductURL with the reason."""
     url = canonicalize(item.url)
     try:
-        check_literal_host(hostname_of(url), allowed_private_hosts)
+        check_literal_host(hostname_of(url), allowed_private_hosts, port_of(url))
     except ForbiddenTarget as exc:
         raise InvalidProductURL(str(exc)) from None
     if item.check_interval_s is not None and item.check_interval_s < 1:

@@ -26,7 +26,7 @@ import aiohttp
 from aiohttp.client_reqrep import ClientRequest
 from aiohttp.tracing import Trace
 
-from priceradar.domain.urls import host_allowed_private, is_public_address, parse_ip_host
+from priceradar.domain.urls import host_allowed_private, is_public_address, parse_ip_host, port_of
 
 ALLOW_HINT = "allow it with PRICERADAR_ALLOWED_PRIVATE_HOSTS"
 
@@ -35,20 +35,24 @@ class ForbiddenTarget(OSError):
     """The host is, or resolves to, an address the configuration does not allow."""
 
 
-def check_address(host: str, address: str, allowed: tuple[str, ...] = ()) -> None:
-    """Raise ForbiddenTarget unless `address` (what `host` resolved to) may be contacted."""
-    if not is_public_address(address) and not host_allowed_private(host, allowed):
+def check_address(
+    host: str, address: str, allowed: tuple[str, ...] = (), port: int | None = None
+) -> None:
+    """Raise ForbiddenTarget unless `address` (what `host` resolved to) may be contacted.
+
+    With `port` (the one connected to), a `host:port` allow entry counts as well."""
+    if not is_public_address(address) and not host_allowed_private(host, allowed, port):
         shown = parse_ip_host(address) or address
         if parse_ip_host(host) is not None:
             raise ForbiddenTarget(f"{host} is the non-public address {shown}; {ALLOW_HINT}")
         raise ForbiddenTarget(f"{host} resolves to non-public address {shown}; {ALLOW_HINT}")
 
 
-def check_literal_host(host: str, allowed: tuple[str, ...] = ()) -> None:
+def check_literal_host(host: str, allowed: tuple[str, ...] = (), port: int | None = None) -> None:
     """No DNS: refuse a host that is an IP literal (in any spelling) of a non-public address.
     Names pass; the connector checks what they resolve to."""
     if parse_ip_host(host) is not None:
-        check_address(host, host, allowed)
+        check_address(host, host, allowed, port)
 
 
 async def check_url(url: str, allowed: tuple[str, ...] = ()) -> None:
@@ -59,16 +63,16 @@ async def check_url(url: str, allowed: tuple[str, ...] = ()) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise ForbiddenTarget(f"only http and https may be fetched, not {parts.scheme!r}")
-    await check_host(parts.hostname or "", allowed)
+    await check_host(parts.hostname or "", allowed, port_of(url))
 
 
-async def check_host(host: str, allowed: tuple[str, ...] = ()) -> None:
+async def check_host(host: str, allowed: tuple[str, ...] = (), port: int | None = None) -> None:
     if not host:
         raise ForbiddenTarget("URL has no host")
-    if host_allowed_private(host, allowed):
+    if host_allowed_private(host, allowed, port):
         return
     if parse_ip_host(host) is not None:
-        check_address(host, host, allowed)
+        check_address(host, host, allowed, port)
         return
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
@@ -77,7 +81,7 @@ async def check_host(host: str, allowed: tuple[str, ...] = ()) -> None:
     if not infos:
         raise ForbiddenTarget(f"{host} does not resolve")
     for info in infos:
-        check_address(host, str(info[4][0]), allowed)
+        check_address(host, str(info[4][0]), allowed, port)
 
 
 @dataclass(slots=True)
@@ -112,7 +116,7 @@ class GuardedConnector(aiohttp.TCPConnector):
         hop = _Hop(host, req.proxy is not None)
         try:
             if hop.via_proxy:
-                await check_host(host, self.allowed_private_hosts)
+                await check_host(host, self.allowed_private_hosts, req.url.port)
             token = _HOP.set(hop)
             try:
                 return await super()._create_connection(req, traces, timeout)
@@ -133,7 +137,9 @@ class GuardedConnector(aiohttp.TCPConnector):
             raise ForbiddenTarget(f"connection to {sockaddr[0]} outside a guarded request")
         if not hop.via_proxy:
             try:
-                check_address(hop.host, str(sockaddr[0]), self.allowed_private_hosts)
+                check_address(
+                    hop.host, str(sockaddr[0]), self.allowed_private_hosts, int(sockaddr[1])
+                )
             except ForbiddenTarget as exc:
                 hop.refused.append(exc)
                 raise

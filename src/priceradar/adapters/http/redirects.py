@@ -48,7 +48,7 @@ async def get_following(
     """
     current = URL(url)
     for hop in range(max_redirects + 1):
-        check_literal_host(current.host or "", allowed_private_hosts)
+        check_literal_host(current.host or "", allowed_private_hosts, current.port)
         async with session.get(
             current, allow_redirects=False, proxy=proxy, headers=headers
         ) as resp:

@@ -55,10 +55,10 @@ class HostVetter:
         self._timeout_s = timeout_s
         self._resolve = resolve
 
-    def refusal(self, host: str) -> Refusal | None:
-        """None when `host` may be contacted, else the reason it may not."""
+    def refusal(self, host: str, port: int | None = None) -> Refusal | None:
+        """None when `host` (on `port`, if known) may be contacted, else the reason it may not."""
         host = host.lower()
-        if host_allowed_private(host, self.allowed_private_hosts):
+        if host_allowed_private(host, self.allowed_private_hosts, port):
             return None  # allowed names need no lookup: whatever they resolve to is fine
         if parse_ip_host(host) is not None:
             addresses = [host]
@@ -69,7 +69,7 @@ class HostVetter:
             addresses = lookup
         try:
             for address in addresses:
-                check_address(host, address, self.allowed_private_hosts)
+                check_address(host, address, self.allowed_private_hosts, port)
         except ForbiddenTarget as exc:
             return Refusal(str(exc), forbidden=True)
         return None
