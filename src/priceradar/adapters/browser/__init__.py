@@ -1,0 +1,1 @@
+"""Browser adapter: Playwright on the system Chromium, behind an SSRF-guarding proxy."""

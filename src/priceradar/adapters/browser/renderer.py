@@ -1,0 +1,243 @@
+"""The browser fetcher: product pages rendered by the system's Chromium through Playwright.
+
+A `Fetcher` whose transport is a browser: `fetch_many`, the batch deadline, the per-domain rate
+limit and the 429/403 feedback are the static fetcher's own (inherited), so rendered checks
+are exactly as polite as static ones. One browser per worker process, launched lazily and
+recycled after `max_pages` pages or above `max_rss_mb`; a fresh context (cookies, storage,
+cache) per page; images, fonts, media and known trackers are aborted; every connection goes
+through the guard proxy (`proxy.GuardProxy`). A page that cannot be rendered becomes a
+`FetchedPage` with `error` set: rendering never raises.
+
+Waiting: after the DOM is loaded, for the site rule's CSS price selector when there is one,
+else for network idle and then until `ready(html, url)` says the page shows a product (the
+check service passes the extractor), each bounded by `settle_s`; the whole page by
+`FetchConfig.timeout_s`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Browser, Page, Playwright, Request, Route, async_playwright
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from priceradar.adapters.browser.blocking import should_block
+from priceradar.adapters.browser.memory import descendants_rss_mb
+from priceradar.adapters.browser.proxy import REFUSED_HEADER, GuardProxy
+from priceradar.adapters.http.fetcher import FetchConfig, Fetcher, parse_retry_after
+from priceradar.adapters.http.targets import HostVetter
+from priceradar.adapters.ratelimit import DomainLimiter
+from priceradar.domain.check import FetchedPage
+from priceradar.domain.outcome import OutcomeKind
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EXECUTABLE = "/usr/bin/chromium"
+# No background traffic to Google's hosts, no GPU, no sandbox (containers run it unprivileged
+# without user namespaces), and WebRTC kept off the network: it could reach around the proxy.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--mute-audio",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+)
+POLL_S = 0.3  # how often the DOM is re-read while waiting for a price to appear
+
+WaitSelector = Callable[[str], str | None]
+Ready = Callable[[str, str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserConfig:
+    executable: str = DEFAULT_EXECUTABLE
+    settle_s: float = 8.0  # longest wait for the price after the DOM is loaded
+    max_pages: int = 200  # recycle the browser after this many pages
+    max_rss_mb: int = 1024  # ... or when its processes hold more than this
+    extra_trackers: frozenset[str] = frozenset()
+
+
+class BrowserRenderer(Fetcher):
+    """`async with BrowserRenderer(fetch_cfg, browser_cfg) as r: await r.fetch_many(urls)`."""
+
+    def __init__(
+        self,
+        config: FetchConfig,
+        browser: BrowserConfig,
+        limiter: DomainLimiter | None = None,
+        *,
+        wait_selector: WaitSelector = lambda _url: None,
+        ready: Ready | None = None,
+    ) -> None:
+        super().__init__(config, limiter)
+        self.browser_config = browser
+        self.wait_selector = wait_selector
+        self.ready = ready
+        self.pages_since_launch = 0
+        self.launches = 0
+        self.blocked = 0  # requests aborted by resource type or tracker host
+        self.proxy = GuardProxy(config.allowed_private_hosts)
+        self._vetter = HostVetter(config.allowed_private_hosts)
+        self._pw: Playwright | None = None
+        self._browser: Browser | None = None
+
+    async def open(self) -> None:
+        if self._browser is not None:
+            return
+        port = await self.proxy.start()
+        self._pw = await async_playwright().start()
+        self._browser = await self._pw.chromium.launch(
+            executable_path=self.browser_config.executable,
+            args=[
+                *CHROMIUM_ARGS,
+                f"--proxy-server=http://127.0.0.1:{port}",
+                "--proxy-bypass-list=<-loopback>",  # loopback too goes through the guard
+            ],
+        )
+        self.launches += 1
+        self.pages_since_launch = 0
+
+    async def close(self) -> None:
+        if self._browser is not None:
+            with contextlib.suppress(PlaywrightError):
+                await self._browser.close()
+            self._browser = None
+        if self._pw is not None:
+            with contextlib.suppress(Exception):
+                await self._pw.stop()
+            self._pw = None
+        await self.proxy.close()
+
+    def rss_mb(self) -> float:
+        return descendants_rss_mb()
+
+    async def recycle_if_due(self) -> bool:
+        """Relaunch the browser when it served `max_pages` or grew past `max_rss_mb`."""
+        cfg = self.browser_config
+        if self._browser is None:
+            return False
+        if self.pages_since_launch < cfg.max_pages and self.rss_mb() <= cfg.max_rss_mb:
+            return False
+        log.info("recycling browser", extra={"pages": self.pages_since_launch})
+        await self.close()
+        await self.open()
+        return True
+
+    async def fetch_many(
+        self, urls: Sequence[str], deadline_s: float | None = None
+    ) -> list[FetchedPage]:
+        # Between batches no page is open: the one safe moment to replace the browser.
+        await self.open()
+        await self.recycle_if_due()
+        return await super().fetch_many(urls, deadline_s)
+
+    async def _fetch(self, url: str, accept: str | None = None) -> FetchedPage:
+        target = urlsplit(url)
+        refusal = await asyncio.to_thread(self._vetter.refusal, target.hostname or "", target.port)
+        if refusal is not None:
+            kind = OutcomeKind.FORBIDDEN_TARGET if refusal.forbidden else OutcomeKind.NETWORK_ERROR
+            return _error(url, kind, refusal.reason)
+        await self.open()
+        assert self._browser is not None
+        try:
+            context = await self._browser.new_context(
+                user_agent=self.config.user_agent,
+                service_workers="block",  # a worker's fetches would bypass interception
+                accept_downloads=False,
+            )
+        except PlaywrightError as exc:
+            return _error(url, OutcomeKind.NETWORK_ERROR, f"browser: {_first_line(exc)}")
+        self.pages_since_launch += 1
+        try:
+            await context.route("**/*", self._route)
+            page = await context.new_page()
+            return await asyncio.wait_for(self._render(page, url), self.config.timeout_s)
+        except TimeoutError:
+            return _error(
+                url, OutcomeKind.TIMEOUT, f"not rendered within {self.config.timeout_s:g} s"
+            )
+        except PlaywrightError as exc:
+            return _error(url, OutcomeKind.NETWORK_ERROR, f"browser: {_first_line(exc)}")
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await context.close()
+
+    async def _route(self, route: Route, request: Request) -> None:
+        host = urlsplit(request.url).hostname or ""
+        if should_block(request.resource_type, host, self.browser_config.extra_trackers):
+            self.blocked += 1
+            await route.abort("blockedbyclient")
+        else:
+            await route.continue_()
+
+    async def _render(self, page: Page, url: str) -> FetchedPage:
+        response = await page.goto(url, wait_until="domcontentloaded")
+        if response is None:
+            return _error(url, OutcomeKind.INVALID_RESPONSE, "no response for the page")
+        headers = await response.all_headers()
+        if REFUSED_HEADER.lower() in headers and response.status == 403:
+            return _error(url, OutcomeKind.FORBIDDEN_TARGET, "a redirect led to a refused address")
+        content_type = headers.get("content-type")
+        if response.status >= 300 or "html" not in (content_type or "html").lower():
+            retry_after = parse_retry_after(headers.get("retry-after"))
+            return FetchedPage(url, response.status, content_type, b"", retry_after)
+        await self._settle(page, url)
+        body = (await page.content()).encode("utf-8")
+        if len(body) > self.config.max_bytes:
+            return _error(
+                url,
+                OutcomeKind.INVALID_RESPONSE,
+                f"too large: over {self.config.max_bytes} bytes rendered",
+                response.status,
+            )
+        return FetchedPage(url, response.status, "text/html; charset=utf-8", body)
+
+    async def _settle(self, page: Page, url: str) -> None:
+        """Wait for the price: the rule's selector, else network idle and then `ready`."""
+        settle_ms = self.browser_config.settle_s * 1000
+        selector = self.wait_selector(url)
+        if selector:
+            with contextlib.suppress(PlaywrightTimeout):
+                await page.wait_for_selector(selector, state="attached", timeout=settle_ms)
+            return
+        until = time.monotonic() + self.browser_config.settle_s
+        with contextlib.suppress(PlaywrightTimeout):
+            await page.wait_for_load_state("networkidle", timeout=settle_ms)
+        while self.ready is not None and not self.ready(await page.content(), url):
+            if time.monotonic() >= until:
+                return
+            await asyncio.sleep(POLL_S)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
+def _error(url: str, kind: OutcomeKind, detail: str, status: int | None = None) -> FetchedPage:
+    return FetchedPage(url, status=status, error=kind, error_detail=detail)
+
+
+def renderer_stats(renderer: BrowserRenderer) -> dict[str, Any]:
+    """Counters for logs and the benchmark."""
+    return {
+        "launches": renderer.launches,
+        "pages_since_launch": renderer.pages_since_launch,
+        "blocked_requests": renderer.blocked,
+        "proxy_refusals": sum(renderer.proxy.refused.values()),
+    }
