@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsConfigDict
 
 from priceradar.config.api import ApiSettings
+from priceradar.config.browser import BrowserSettings
 from priceradar.config.core import ConfigError, CoreSettings, Environment
 from priceradar.config.notifications import NotificationSettings
 from priceradar.config.scheduling import SchedulingSettings, parse_cron
@@ -24,7 +25,9 @@ from priceradar.config.scheduling import SchedulingSettings, parse_cron
 __all__ = ["ConfigError", "Environment", "Settings", "load_settings", "parse_cron"]
 
 
-class Settings(ApiSettings, NotificationSettings, SchedulingSettings, CoreSettings):
+class Settings(
+    ApiSettings, NotificationSettings, SchedulingSettings, BrowserSettings, CoreSettings
+):
     """Everything priceradar can be told. Each field maps to `PRICERADAR_<NAME>`."""
 
     model_config = SettingsConfigDict(

@@ -164,6 +164,11 @@ def _rule(host: str, spec: Any) -> SiteRule:
         return spec
     if isinstance(spec, str):
         return SiteRule(price=spec)
-    if not isinstance(spec, dict) or "price" not in spec:
-        raise ValueError(f"site rule for {host!r} needs at least a 'price' selector")
+    if not isinstance(spec, dict) or not ("price" in spec or spec.get("render") is True):
+        raise ValueError(
+            f"site rule for {host!r} needs at least a 'price' selector or \"render\": true"
+        )
+    unknown = set(spec) - set(SiteRule.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"site rule for {host!r}: unknown keys {sorted(unknown)}")
     return SiteRule(**spec)

@@ -20,6 +20,7 @@ from types import TracebackType
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from priceradar.demo_shop import script_pages
 from priceradar.demo_shop.catalog import (
     Fault,
     ShopConfig,
@@ -198,6 +199,7 @@ def create_app(cfg: ShopConfig | None = None, *, clock: Clock = time.time) -> we
     app.router.add_post("/_truth", _truth_many)
     app.router.add_get("/_stats", _stats)
     app.router.add_get("/healthz", _healthz)
+    script_pages.register(app, STATE)  # /js/…: pages whose price only JavaScript draws
     return app
 
 

@@ -23,11 +23,12 @@ from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError, StatementError
 
+from priceradar.adapters.db import products as product_rows
 from priceradar.adapters.db.products import apply_updates, insert_history, load_targets, lock_states
 from priceradar.adapters.http.fetcher import Fetcher
 from priceradar.domain.check import CheckPolicy, CheckResult, FetchedPage, apply_check, classify
@@ -62,6 +63,7 @@ class BatchSummary:
     notifications: int = 0  # outbox rows queued by deals and watches in the same transaction
     outcomes: dict[str, int] = field(default_factory=dict)
     writes: int = 0  # write transactions that committed
+    handed_off: int = 0  # sent to the browser_fetch queue instead (still leased, checked there)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,7 +73,23 @@ class BatchSummary:
             "notifications": self.notifications,
             "outcomes": self.outcomes,
             "writes": self.writes,
+            "handed_off": self.handed_off,
         }
+
+
+class HandOff(Protocol):
+    """Which products the browser checks instead of the static path (`services.render`)."""
+
+    def route(
+        self, conn: Connection, targets: list[product_rows.Target]
+    ) -> list[product_rows.Target]:
+        """The targets left for the static fetch; the rest go to the browser."""
+
+    def take(self, product_id: int, domain: str, page: FetchedPage, result: CheckResult) -> bool:
+        """True when this static result is dropped and the page re-checked in the browser."""
+
+    def send(self) -> int:
+        """Enqueue what was taken (after the writes committed); returns products sent."""
 
 
 @dataclass
@@ -118,6 +136,7 @@ async def stream_results(
     deadline_s: float | None,
     plan: WritePlan,
     write: Callable[[list[CheckResult]], None],
+    hand_off: HandOff | None = None,
 ) -> None:
     """Fetch every target; hand results to `write` in groups as their pages arrive.
 
@@ -145,9 +164,13 @@ async def stream_results(
             )
             for task in done:
                 pid, _url, domain = tasks.pop(task)
+                page = task.result()
+                result = classify_page(pid, page, domain, rules)
+                if hand_off is not None and hand_off.take(pid, domain, page, result):
+                    continue
                 if not ready:
                     oldest = time.monotonic()
-                ready.append(classify_page(pid, task.result(), domain, rules))
+                ready.append(result)
             if deadline_at is not None and time.monotonic() >= deadline_at and tasks:
                 for task, (pid, url, domain) in list(tasks.items()):
                     task.cancel()
@@ -256,18 +279,31 @@ def check_products(
     rules: Mapping[str, SiteRule],
     deadline_s: float | None = None,
     plan: WritePlan | None = None,
+    hand_off: HandOff | None = None,
 ) -> BatchSummary:
-    """Check these products now. Unknown or inactive ids are skipped."""
+    """Check these products now. Unknown or inactive ids are skipped.
+
+    With `hand_off`, products of rendered domains and script shells without a static price
+    go to the browser queue (after this batch's writes) instead of being recorded here.
+    """
     ids = sorted(set(product_ids))
     with engine.begin() as conn:
-        targets = [(t.id, t.url, t.domain) for t in load_targets(conn, ids)]
+        loaded = load_targets(conn, ids)
+        if hand_off is not None:
+            loaded = hand_off.route(conn, loaded)
+        targets = [(t.id, t.url, t.domain) for t in loaded]
     tally = _Tally()
 
     def write(results: list[CheckResult]) -> None:
         write_isolated(engine, results, policy, tally)
 
     if targets:
-        run(stream_results(targets, fetcher, rules, deadline_s, plan or WritePlan(), write))
+        run(
+            stream_results(
+                targets, fetcher, rules, deadline_s, plan or WritePlan(), write, hand_off
+            )
+        )
+    handed_off = hand_off.send() if hand_off is not None else 0
     outcomes = dict(sorted(tally.outcomes.items()))
     return BatchSummary(
         len(ids),
@@ -276,4 +312,5 @@ def check_products(
         tally.notifications,
         outcomes,
         tally.writes,
+        handed_off,
     )

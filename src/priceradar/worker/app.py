@@ -19,7 +19,10 @@ from priceradar.config import ConfigError, Settings, load_settings, parse_cron
 from priceradar.worker import logging_setup  # noqa: F401  (signals: logging, metrics)
 from priceradar.worker.heartbeat import HeartbeatFile
 
-QUEUES = ("price_check", "product_fetch", "notifications", "batch_processing")
+# browser_fetch renders script-only pages in Chromium: seconds per page, so it gets its own
+# workers (see docker-compose.yml / deploy/k8s) and never stalls the cheap static path.
+QUEUES = ("price_check", "product_fetch", "notifications", "batch_processing", "browser_fetch")
+STATIC_QUEUES = tuple(q for q in QUEUES if q != "browser_fetch")
 MAX_PRIORITY = 10
 DEFAULT_PRIORITY = 5
 
@@ -28,6 +31,7 @@ DEFAULT_PRIORITY = 5
 TASK_ROUTES: dict[str, str] = {
     "check_product_price": "price_check",
     "batch_price_check": "price_check",
+    "browser_price_check": "browser_fetch",
     "dispatch_due_checks": "batch_processing",
     "schedule_high_priority_checks": "batch_processing",
     "schedule_medium_priority_checks": "batch_processing",
@@ -43,6 +47,7 @@ TASK_MODULES = (
     "priceradar.worker.tasks",
     "priceradar.worker.schedule_tasks",
     "priceradar.worker.notify_tasks",
+    "priceradar.worker.browser_tasks",
 )
 
 

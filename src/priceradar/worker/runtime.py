@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
+from priceradar.adapters.browser.renderer import BrowserConfig, BrowserRenderer
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.http.fetcher import FetchConfig, Fetcher
 from priceradar.adapters.ratelimit import DomainLimiter, LocalLimiter, RedisLimiter, rate_table
 from priceradar.config import Settings
 from priceradar.domain.check import CheckPolicy
 from priceradar.domain.deals import DealRules, ReferenceKind
+from priceradar.services.render import price_ready, wait_selector
 
 T = TypeVar("T")
 
@@ -37,6 +39,29 @@ def fetch_config(settings: Settings) -> FetchConfig:
         proxy=settings.fetch_proxy,
         allowed_private_hosts=tuple(settings.allowed_private_hosts),
         blocked_pause_s=settings.blocked_pause_s,
+    )
+
+
+def browser_renderer(settings: Settings) -> BrowserRenderer:
+    """The browser fetcher: the static fetch settings with the browser's page timeout."""
+    fetch_cfg = replace(
+        fetch_config(settings),
+        timeout_s=settings.browser_page_timeout_s,
+        concurrency=settings.browser_concurrency,
+    )
+    browser = BrowserConfig(
+        executable=settings.browser_executable,
+        settle_s=settings.browser_settle_s,
+        max_pages=settings.browser_max_pages,
+        max_rss_mb=settings.browser_max_rss_mb,
+        extra_trackers=frozenset(settings.browser_block_hosts),
+    )
+    return BrowserRenderer(
+        fetch_cfg,
+        browser,
+        domain_limiter(settings),
+        wait_selector=wait_selector(settings.site_rules),
+        ready=price_ready(settings.site_rules),
     )
 
 
@@ -102,6 +127,11 @@ class Runtime:
         return fetcher
 
     @cached_property
+    def renderer(self) -> BrowserRenderer:
+        """Launched on the first browser_fetch task, so static-only processes never start one."""
+        return browser_renderer(self.settings)
+
+    @cached_property
     def policy(self) -> CheckPolicy:
         return check_policy(self.settings)
 
@@ -110,10 +140,12 @@ class Runtime:
         return self.loop.run_until_complete(coro)
 
     def close(self) -> None:
-        if "fetcher" in self.__dict__:
-            self.run(self.fetcher.close())
-            if self.fetcher.limiter is not None:
-                self.run(self.fetcher.limiter.close())
+        for name in ("fetcher", "renderer"):
+            if name in self.__dict__:
+                fetcher: Fetcher = self.__dict__[name]
+                self.run(fetcher.close())
+                if fetcher.limiter is not None:
+                    self.run(fetcher.limiter.close())
         if "engine" in self.__dict__:
             self.engine.dispose()
 

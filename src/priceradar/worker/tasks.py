@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError as DatabaseError
 
 from priceradar.services.check import WritePlan, check_products
 from priceradar.services.dispatch import dispatch_due, dispatch_limits
+from priceradar.services.render import BrowserHandOff
 from priceradar.worker.app import app, settings
 from priceradar.worker.runtime import get_runtime, reset_runtime
 
@@ -56,12 +57,28 @@ def _check(product_ids: list[int]) -> dict[str, Any]:
         rules=settings.site_rules,
         deadline_s=max(5.0, settings.task_soft_time_limit_s - WRITE_MARGIN_S),
         plan=WritePlan(settings.check_write_group, settings.check_write_max_age_s),
+        hand_off=BrowserHandOff(
+            settings.site_rules,
+            enqueue_render,
+            detect_shells=settings.browser_detect_shells,
+            batch_size=settings.browser_batch_size,
+        ),
     )
     log.info("checked batch", extra={"product_ids": len(product_ids), **summary.as_dict()})
     if summary.notifications:
         # The outbox rows are committed: deliver them now rather than at the next sweep.
         app.send_task("send_notifications")
     return summary.as_dict()
+
+
+def enqueue_render(product_ids: list[int], recheck_ids: list[int]) -> None:
+    """Hand products to the browser_fetch queue (they stay leased until it writes)."""
+    app.send_task(
+        "browser_price_check",
+        args=[product_ids],
+        kwargs={"recheck_ids": recheck_ids},
+        ignore_result=True,
+    )
 
 
 @app.task(name="batch_price_check", throws=(SoftTimeLimitExceeded,), **RETRY)

@@ -260,3 +260,20 @@ class Notification(Base):
             sqlite_where=text("status IN ('pending', 'claimed', 'sending')"),
         ),
     )
+
+
+class RenderDomain(Base):
+    """Whether a domain's pages are rendered in the browser, and who decided it.
+
+    `detected`: a script-shell page without a static price got one in the browser. `operator`:
+    set by hand (CLI/API); detection never overrides it, and `render=false` also stops the
+    shell re-check for the domain. No row: static fetch, with shell detection.
+    """
+
+    __tablename__ = "render_domains"
+
+    domain: Mapped[str] = mapped_column(String(255), primary_key=True)  # host[:port]
+    render: Mapped[bool] = mapped_column(Boolean)
+    decided_by: Mapped[str] = mapped_column(String(16))  # detected | operator
+    evidence_product_id: Mapped[int | None] = mapped_column(BigId)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())

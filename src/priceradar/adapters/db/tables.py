@@ -12,6 +12,7 @@ from priceradar.adapters.db.models import (
     Notification,
     PriceHistory,
     Product,
+    RenderDomain,
     Watch,
 )
 
@@ -21,3 +22,4 @@ deals = cast(Table, Deal.__table__)
 destinations = cast(Table, Destination.__table__)
 notifications = cast(Table, Notification.__table__)
 watches = cast(Table, Watch.__table__)
+render_domains = cast(Table, RenderDomain.__table__)

@@ -27,15 +27,17 @@ _URL_ATTRS = ("content", "src", "data-src", "href")
 class SiteRule:
     """Per-domain fallback selectors for sites without structured data.
 
-    A selector is CSS by default, or XPath when prefixed 'xpath:'.
+    A selector is CSS by default, or XPath when prefixed 'xpath:'. `render` sends every page
+    of the domain to the browser (`browser_fetch` queue); such a rule may name no selector.
     """
 
-    price: str
+    price: str | None = None
     title: str | None = None
     currency: str | None = None  # fixed ISO code to assume when the price text has no symbol
     availability: str | None = None  # selector whose text/content tells stock
     out_of_stock_pattern: str = _OOS_PATTERN
     image: str | None = None
+    render: bool = False
 
 
 def from_rule(doc: LexborHTMLParser, text: str, url: str, rule: SiteRule, meta: MetaMap) -> Outcome:
