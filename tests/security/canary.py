@@ -13,20 +13,26 @@ from urllib.parse import parse_qs, urlsplit
 SHOP_HOST = "127.0.0.2"  # allowed in the tests' configuration; nothing else private is
 
 
-class _V6Server(ThreadingHTTPServer):
-    address_family = socket.AF_INET6
-
-
 def _serve(server: ThreadingHTTPServer) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
 class Canary:
-    """Listens on 127.0.0.1 and [::1] on one port; `hits` lists every request it received."""
+    """Listens on 127.0.0.1 and [::1] on one port; `hits` lists every request it received,
+    `connections` counts accepted connections (a preconnect sends no request)."""
 
     def __init__(self) -> None:
         self.hits: list[str] = []
+        self.connections = 0
         canary = self
+
+        class V4(ThreadingHTTPServer):
+            def get_request(self) -> tuple[socket.socket, Any]:
+                canary.connections += 1
+                return super().get_request()
+
+        class V6(V4):
+            address_family = socket.AF_INET6
 
         class Handler(BaseHTTPRequestHandler):
             def _hit(self) -> None:
@@ -44,9 +50,9 @@ class Canary:
                 pass
 
         for _ in range(20):
-            v4 = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+            v4 = V4(("127.0.0.1", 0), Handler)
             try:
-                v6 = _V6Server(("::1", v4.server_address[1]), Handler)
+                v6 = V6(("::1", v4.server_address[1]), Handler)
             except OSError:
                 v4.server_close()
                 continue

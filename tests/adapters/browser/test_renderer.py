@@ -16,7 +16,7 @@ from priceradar.adapters.http.fetcher import FetchConfig
 from priceradar.domain.check import FetchedPage
 from priceradar.domain.outcome import OutcomeKind
 from tests.support.browser import require_chromium
-from tests.support.canary import Canary
+from tests.security.canary import Canary
 
 PRICE_SPAN = '<span class="price">$12.99</span>'
 
@@ -109,7 +109,7 @@ def canary() -> Iterator[Canary]:
 
 @pytest.fixture(scope="module")
 def site(canary: Canary) -> Iterator[Site]:
-    with Site(canary.url) as running:
+    with Site(f"http://127.0.0.1:{canary.port}") as running:
         yield running
 
 
@@ -181,7 +181,7 @@ def test_a_forbidden_page_is_refused_before_the_browser_opens_it(
 
     async def go() -> list[FetchedPage]:
         try:
-            return await renderer.fetch_many([f"{canary.url}/direct"])
+            return await renderer.fetch_many([f"http://127.0.0.1:{canary.port}/direct"])
         finally:
             await renderer.close()
 

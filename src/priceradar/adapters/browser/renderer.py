@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,7 +33,7 @@ from priceradar.adapters.browser.blocking import should_block
 from priceradar.adapters.browser.memory import descendants_rss_mb
 from priceradar.adapters.browser.proxy import REFUSED_HEADER, GuardProxy
 from priceradar.adapters.http.fetcher import FetchConfig, Fetcher, parse_retry_after
-from priceradar.adapters.http.targets import HostVetter
+from priceradar.adapters.http.guard import ForbiddenTarget, check_url
 from priceradar.adapters.ratelimit import DomainLimiter
 from priceradar.domain.check import FetchedPage
 from priceradar.domain.outcome import OutcomeKind
@@ -92,9 +92,10 @@ class BrowserRenderer(Fetcher):
         self.launches = 0
         self.blocked = 0  # requests aborted by resource type or tracker host
         self.proxy = GuardProxy(config.allowed_private_hosts)
-        self._vetter = HostVetter(config.allowed_private_hosts)
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
+        self._open_pages = 0
+        self._launching: asyncio.Lock | None = None  # made on the loop that uses it
 
     async def open(self) -> None:
         if self._browser is not None:
@@ -126,43 +127,48 @@ class BrowserRenderer(Fetcher):
     def rss_mb(self) -> float:
         return descendants_rss_mb()
 
-    async def recycle_if_due(self) -> bool:
-        """Relaunch the browser when it served `max_pages` or grew past `max_rss_mb`."""
+    def recycle_due(self) -> bool:
         cfg = self.browser_config
-        if self._browser is None:
-            return False
-        if self.pages_since_launch < cfg.max_pages and self.rss_mb() <= cfg.max_rss_mb:
-            return False
-        log.info("recycling browser", extra={"pages": self.pages_since_launch})
-        await self.close()
-        await self.open()
-        return True
+        return self._browser is not None and (
+            self.pages_since_launch >= cfg.max_pages or self.rss_mb() > cfg.max_rss_mb
+        )
 
-    async def fetch_many(
-        self, urls: Sequence[str], deadline_s: float | None = None
-    ) -> list[FetchedPage]:
-        # Between batches no page is open: the one safe moment to replace the browser.
-        await self.open()
-        await self.recycle_if_due()
-        return await super().fetch_many(urls, deadline_s)
+    async def _take_browser(self) -> Browser:
+        """The browser for one more page; relaunched first when it is due and no page is open
+        (pages in flight finish on the old one; the next page to start without company
+        relaunches, at the latest the first page of the next batch)."""
+        if self._launching is None:
+            self._launching = asyncio.Lock()
+        async with self._launching:
+            if self._open_pages == 0 and self.recycle_due():
+                log.info("recycling the browser", extra={"pages": self.pages_since_launch})
+                await self.close()
+            await self.open()
+            assert self._browser is not None
+            self._open_pages += 1
+            self.pages_since_launch += 1
+            return self._browser
 
     async def _fetch(self, url: str, accept: str | None = None) -> FetchedPage:
-        target = urlsplit(url)
-        refusal = await asyncio.to_thread(self._vetter.refusal, target.hostname or "", target.port)
-        if refusal is not None:
-            kind = OutcomeKind.FORBIDDEN_TARGET if refusal.forbidden else OutcomeKind.NETWORK_ERROR
-            return _error(url, kind, refusal.reason)
-        await self.open()
-        assert self._browser is not None
+        try:  # the guard's own check, before the browser is involved at all
+            await check_url(url, self.config.allowed_private_hosts)
+        except ForbiddenTarget as exc:
+            return _error(url, OutcomeKind.FORBIDDEN_TARGET, str(exc))
+        browser = await self._take_browser()
         try:
-            context = await self._browser.new_context(
+            return await self._render_in_context(browser, url)
+        finally:
+            self._open_pages -= 1
+
+    async def _render_in_context(self, browser: Browser, url: str) -> FetchedPage:
+        try:
+            context = await browser.new_context(
                 user_agent=self.config.user_agent,
                 service_workers="block",  # a worker's fetches would bypass interception
                 accept_downloads=False,
             )
         except PlaywrightError as exc:
             return _error(url, OutcomeKind.NETWORK_ERROR, f"browser: {_first_line(exc)}")
-        self.pages_since_launch += 1
         try:
             await context.route("**/*", self._route)
             page = await context.new_page()
