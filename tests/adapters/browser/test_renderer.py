@@ -15,8 +15,8 @@ from priceradar.adapters.browser.renderer import BrowserConfig, BrowserRenderer
 from priceradar.adapters.http.fetcher import FetchConfig
 from priceradar.domain.check import FetchedPage
 from priceradar.domain.outcome import OutcomeKind
-from tests.support.browser import require_chromium
 from tests.security.canary import Canary
+from tests.support.browser import require_chromium
 
 PRICE_SPAN = '<span class="price">$12.99</span>'
 
