@@ -1,4 +1,5 @@
-"""`priceradar bench`: measure the real stack (PostgreSQL + Redis + Celery) on this machine."""
+"""`priceradar bench`: measure the real stack (PostgreSQL + Redis + Celery) on this machine;
+`priceradar bench deals`: deal quality on labelled price histories."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import typer
 from rich.console import Console
 
 console = Console()
+app = typer.Typer(add_completion=False, help=__doc__)
 
 
+@app.callback(invoke_without_command=True)
 def bench(
+    ctx: typer.Context,
     products: Annotated[
         int, typer.Option(help="Products to load (1000000 for the full run).")
     ] = 20_000,
@@ -39,6 +43,8 @@ def bench(
     ),
 ) -> None:
     """Run the benchmark: simulated marketplace, real PostgreSQL, Redis, Celery workers, beat."""
+    if ctx.invoked_subcommand is not None:
+        return
     from priceradar.bench.runner import BenchConfig, run
 
     cfg = BenchConfig(
@@ -59,3 +65,32 @@ def bench(
     )
     result = run(cfg, say=console.print)
     console.print_json(json.dumps(result.figures, default=str))
+
+
+@app.command("deals")
+def deals(
+    per_kind: Annotated[int, typer.Option(help="Labelled histories of every kind.")] = 100,
+    seed: Annotated[int, typer.Option(help="Seed of the history generator.")] = 1,
+    tolerance: Annotated[
+        float, typer.Option(help="Points an advertised discount may be off and still be right.")
+    ] = 3.0,
+    db_per_kind: Annotated[
+        int, typer.Option(help="Histories of every kind also replayed through the database.")
+    ] = 5,
+    database_url: Annotated[
+        str | None, typer.Option(help="Database for that replay (default: a temporary SQLite).")
+    ] = None,
+) -> None:
+    """Deal quality: precision and recall of alerts and advertised discounts, per reference."""
+    from decimal import Decimal
+
+    from priceradar.bench.deals_eval import evaluate, render
+
+    report = evaluate(
+        per_kind=per_kind,
+        seed=seed,
+        tolerance=Decimal(str(tolerance)),
+        db_per_kind=db_per_kind,
+        database_url=database_url,
+    )
+    typer.echo(render(report))
