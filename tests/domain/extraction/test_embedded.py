@@ -107,7 +107,7 @@ def test_price_objects_and_cent_amounts() -> None:
     state = {"product": {"name": "Espresso Machine",
                          "price": {"centAmount": 24990, "currencyCode": "EUR", "fractionDigits": 2},
                          "listPrice": 299}}  # fmt: skip
-    body = script(f"window.__PRELOADED_STATE__ = {json.dumps(state)}")
+    body = "<h1>Espresso Machine</h1>" + script(f"window.__PRELOADED_STATE__ = {json.dumps(state)}")
 
     result = got(page(body=body))
 

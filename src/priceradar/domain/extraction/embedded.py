@@ -52,16 +52,25 @@ def _main_product(
     found: list[Candidate], url: str, page_names: list[str], kind: str
 ) -> Outcome | None:
     """The page's own product among a state's products, or None when it cannot be told."""
-    names = {_key(n) for n in page_names if n}
-    named = [c for c in found if c.title and _key(c.title) in names]
+    names = [_key(n) for n in page_names if n and _key(n)]
+    named = [c for c in found if c.title and _same_name(_key(c.title), names)]
     if not named:
         _, tokens = url_tokens(url)
         named = [c for c in found if c.ids & tokens]
     if named:
         return decide(_one_product(named), SOURCE, f"no product in {kind}", url)
-    if len({c.price for c in found}) == 1:
-        return decide(found[:1], SOURCE, f"no product in {kind}", url)
-    return None
+    return None  # products that are not named like the page are someone else's (related)
+
+
+def _same_name(name: str, page_names: list[str]) -> bool:
+    """Equal, or one contains the other (the <title> adds " | Shop"), or mostly the same words."""
+    for page in page_names:
+        if name == page or (len(name) >= 8 and name in page) or (len(page) >= 8 and page in name):
+            return True
+        mine, theirs = set(name.split()), set(page.split())
+        if len(mine) >= 3 and len(mine & theirs) / len(mine | theirs) >= 0.7:
+            return True
+    return False
 
 
 def _one_product(same: list[Candidate]) -> list[Candidate]:

@@ -61,11 +61,28 @@ def product_candidate(node: dict[str, Any]) -> Candidate | None:
                 vcur = node_currency(variant) or currency
                 vprice = node_price(variant, vcur)
                 if vprice is not None:
-                    add_offer(cand, vprice[0], vprice[1], node_stock(variant), offer_ids(variant),
+                    ids = offer_ids(variant) | option_ids(variant)
+                    add_offer(cand, vprice[0], vprice[1], node_stock(variant), ids,
                               selected=variant.get("selected") is True)  # fmt: skip
     if not cand.offers and price is not None:
         add_offer(cand, price[0], price[1], cand.in_stock, cand.ids)
     return cand if cand.offers else None
+
+
+def option_ids(variant: dict[str, Any]) -> frozenset[str]:
+    """A variant's options as "name=value" ("size=l"), to match `?size=L` in the URL."""
+    pairs: list[tuple[Any, Any]] = []
+    for key in ("selectedOptions", "options", "attributes"):
+        value = variant.get(key)
+        if isinstance(value, list):
+            pairs += [(o.get("name"), o.get("value")) for o in value[:20] if isinstance(o, dict)]
+        elif isinstance(value, dict):
+            pairs += list(value.items())[:20]
+    return frozenset(
+        f"{k.strip().casefold().removeprefix('attribute_')}={v.strip().casefold()}"
+        for k, v in pairs
+        if isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+    )
 
 
 def add_offer(
@@ -125,6 +142,12 @@ def price_value(value: Any, currency: str | None) -> tuple[Decimal, str | None] 
                 found = price_value(value[key], own)
                 if found is not None:
                     return found
+        # {"sellingPrice": {...}, "originalPrice": {...}}: the current one, never the original
+        nested = [value[k] for k in _PRICE_KEYS if isinstance(value.get(k), dict)]
+        for inner in nested[:3]:
+            found = price_value({k: v for k, v in inner.items() if k not in _PRICE_KEYS}, own)
+            if found is not None:
+                return found
         return None
     if isinstance(value, str | int | Decimal) and not isinstance(value, bool):
         return parse_price_value(value, currency)

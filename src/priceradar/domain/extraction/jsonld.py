@@ -146,7 +146,7 @@ def _candidates(node: dict[str, Any], url: str, parent: Candidate | None) -> lis
         ids=offer_ids(node),
         group=parent.group if parent else None,
     )
-    offers = node.get("offers")
+    offers = node.get("offers") or node.get("Offers")  # Wix and others capitalise it
     offer_list = offers if isinstance(offers, list) else [offers]
     link = node.get("url") if parent is not None else None
     for offer in offer_list[:MAX_ITEMS]:

@@ -22,9 +22,10 @@ _MAX_NODES = 50_000  # objects visited per state; enough for a product page, bou
 _MAX_DEPTH = 40
 _ASSIGN = re.compile(
     r"(?:window\.|self\.|var\s+|let\s+|const\s+)?"
-    r"(__INITIAL_STATE__|__PRELOADED_STATE__|__APOLLO_STATE__|__NUXT__|__STATE__|__INITIAL_DATA__)"
+    r"(__(?:[A-Z0-9]+_)*(?:STATE|DATA)__|__NUXT__)"
     r"\s*=\s*"
 )
+_KNOWN = frozenset({"initial-state", "preloaded-state", "apollo-state", "state"})
 _JSON_PARSE = re.compile(r"""JSON\.parse\(\s*(["'])""")
 
 
@@ -68,9 +69,11 @@ def assigned_states(text: str) -> Iterator[State]:
     """`window.__X__ = {…}` and `window.__X__ = JSON.parse("…")` assignments in a script."""
     for match in _ASSIGN.finditer(text):
         kind = match.group(1).strip("_").lower().replace("_", "-")
+        if kind.endswith("-state") and kind not in _KNOWN:
+            kind = "initial-state"  # __PRODUCT_DETAIL_APP_INITIAL_STATE__ and the like
         value = literal_after(text, match.end())
         if value is not None:
-            yield State(kind, value)
+            yield State(kind, resolve_refs(value) if kind == "apollo-state" else value)
 
 
 def literal_after(text: str, pos: int) -> Any:
@@ -85,6 +88,26 @@ def literal_after(text: str, pos: int) -> Any:
     except (ValueError, RecursionError):
         return None  # JavaScript, not JSON (Nuxt 2's IIFE, say): not read
     return value
+
+
+def resolve_refs(cache: Any) -> Any:
+    """An Apollo cache with `{"__ref": "Money:1"}` links replaced by the objects they name."""
+    if not isinstance(cache, dict):
+        return cache
+
+    def resolve(value: Any, depth: int) -> Any:
+        if depth > 8:
+            return None
+        if isinstance(value, dict):
+            ref = value.get("__ref")
+            if isinstance(ref, str) and len(value) == 1:
+                return resolve(cache.get(ref), depth + 1)
+            return {k: resolve(v, depth + 1) for k, v in list(value.items())[:500]}
+        if isinstance(value, list):
+            return [resolve(v, depth + 1) for v in value[:500]]
+        return value
+
+    return {k: resolve(v, 0) for k, v in list(cache.items())[:_MAX_NODES]}
 
 
 def devalue(table: list[Any]) -> Any:

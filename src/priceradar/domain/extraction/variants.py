@@ -72,6 +72,12 @@ def url_tokens(url: str) -> tuple[frozenset[str], frozenset[str]]:
         for k, v in query
         if k.casefold() in {"variant", "sku", "variant_id", "variantid", "pid", "v", "id", "itemid"}
     }
+    # Option parameters ("?size=L", "?attribute_pa_color=red") as "name=value".
+    chosen |= {
+        f"{k.strip().casefold().removeprefix('attribute_')}={v.strip().casefold()}"
+        for k, v in query
+        if not k.casefold().startswith(("utm_", "gclid", "fbclid"))
+    }
     steps = [s for s in parts.path.split("/") if s][-_MAX_TOKENS:]
     tokens = {t.casefold() for s in steps for t in (s, *_SPLIT.split(s)) if len(t) >= _MIN_ID}
     tokens |= {v.strip().casefold() for _, v in query if len(v.strip()) >= _MIN_ID}

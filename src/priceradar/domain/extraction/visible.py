@@ -18,18 +18,15 @@ from decimal import Decimal
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from priceradar.domain.extraction import visible_features as vf
+from priceradar.domain.extraction.visible_layout import SKIP, Anchors, beside, find_anchors, place
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
 from priceradar.domain.price_text import parse_price_text, parse_price_value
 
 SOURCE = "visible"
 THRESHOLD = 7.0  # a lone price with a currency next to the h1 scores ~9; noise stays below 5
 MARGIN = 3.0  # the winner must beat the best other amount by this much
-_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option",
-                   "textarea", "head", "title", "iframe", "button", "h1"})  # fmt: skip
 _MAX_PRICE_TEXT = 40  # characters of a price element's text; "1.299,99 € inkl. MwSt." fits
 _MAX_CANDIDATES = 300
-_BUY_NEAR_H1 = 10  # tree steps; a product block's h1 and button are 2-8 apart
-_BUY_SELECTOR = "form, button, input, a[class*=cart], a[id*=cart], a[class*=buy]"
 _MAX_MARK = 5  # non-digit characters a price element may hold besides its number ("EUR", "zł*")
 _MAX_TEXT_NODES = 20_000
 _NUMBER = re.compile(r"\d(?:[\d.,'\u00a0\u202f ]*\d)?")
@@ -48,6 +45,8 @@ class Candidate:
     text: str
     score: float = 0.0
     features: list[str] = field(default_factory=list)
+    block: int = 0  # mem_id of the element's parent: prices shown side by side share it
+    in_grid: bool = False  # an item of a product grid
 
     def add(self, points: float, why: str) -> None:
         self.score += points
@@ -69,54 +68,28 @@ def from_visible(
     body = doc.body
     if body is None:
         return VisibleResult(ExtractionFailure("visible: no body"), [])
-    anchors = _anchors(body)
-    cands = _collect(body, currency_hint, anchors)
+    anchors = find_anchors(body)
+    blocks: dict[int, bool] = {}  # parent mem_id -> it shows a discount ("-17%", "Save")
+    cands = _collect(body, currency_hint, anchors, blocks)
+    _pairs(cands, blocks)
     cands.sort(key=lambda c: -c.score)
     return _decide(cands, currency_hint, title, anchors)
 
 
-@dataclass(slots=True)
-class _Anchors:
-    """Ancestor chains (mem_ids, node first) of the product block's landmarks."""
-
-    h1: list[int]
-    buy: list[int]
-    buy_count: int
-
-
-def _chain(node: LexborNode | None) -> list[int]:
-    out = []
-    while node is not None:
-        out.append(node.mem_id)
-        node = node.parent
-    return out
-
-
-def _anchors(body: LexborNode) -> _Anchors:
-    h1 = _chain(body.css_first("h1"))
-    buys = [_chain(n) for n in body.css(_BUY_SELECTOR) if vf.is_buy_control(n)]
-    # The product's own buy button is the one nearest the h1, not the first related item's.
-    buy = min(buys, key=lambda chain: _distance(chain, h1), default=[])
-    if h1 and buy and _distance(buy, h1) > _BUY_NEAR_H1:
-        buy = []  # no buy button of its own (sold out?): the nearest is a related item's
-    return _Anchors(h1, buy, len(buys))
-
-
-def _distance(chain: list[int], other: list[int]) -> int:
-    """Tree steps between two nodes given their ancestor chains (node first)."""
-    if not other:
-        return 0
-    index = {mem: i for i, mem in enumerate(other)}
-    return next((i + index[mem] for i, mem in enumerate(chain) if mem in index), 1_000)
-
-
-def _collect(body: LexborNode, hint: str | None, anchors: _Anchors) -> list[Candidate]:
+def _collect(
+    body: LexborNode, hint: str | None, anchors: Anchors, blocks: dict[int, bool]
+) -> list[Candidate]:
     seen: set[int] = set()
     too_big: set[int] = set()
     found: list[Candidate] = []
     visited = 0
+    h1 = anchors.h1[0] if anchors.h1 else None
+    after_h1 = h1 is None  # document order: the first marked price after the h1 is telling
+    first_given = False
     for node in body.traverse(include_text=True):
         visited += 1
+        if not after_h1 and node.mem_id == h1:
+            after_h1 = True
         if visited > _MAX_TEXT_NODES or len(found) >= _MAX_CANDIDATES:
             break
         if node.tag != "-text":
@@ -137,9 +110,12 @@ def _collect(body: LexborNode, hint: str | None, anchors: _Anchors) -> list[Cand
         element = _price_element(node.parent, too_big)
         if element is None or element.mem_id in seen or _skipped(element):
             continue
-        seen.add(element.mem_id)
         inner = node.parent if node.parent is not None else element
         raw = _price_text(element)
+        if len(_NUMBER.findall(raw)) == 1:
+            seen.add(element.mem_id)
+        else:  # "<s>$799</s> $649" in one element: this text node on its own
+            element, raw = inner, text.strip()
         parsed = parse_price_text(raw, hint) if len(_NUMBER.findall(raw)) == 1 else None
         if parsed is None:
             continue
@@ -150,9 +126,36 @@ def _collect(body: LexborNode, hint: str | None, anchors: _Anchors) -> list[Cand
         cand = Candidate(parsed[0], parsed[1], " ".join(raw.split()))
         if marked:
             cand.add(2, "currency mark")
+            if after_h1 and h1 is not None and not first_given:
+                first_given = True
+                cand.add(2, "first price after the h1")
+        if element.parent is not None:
+            cand.block = element.parent.mem_id
+            if element.parent.mem_id not in blocks:
+                blocks[element.parent.mem_id] = _shows_discount(element.parent)
         _score(cand, element, anchors, inner)
         found.append(cand)
     return found
+
+
+def _shows_discount(block: LexborNode) -> bool:
+    text = block.text(deep=True, separator=" ")
+    return len(text) <= 160 and bool(vf.DISCOUNT_MARK.search(text))
+
+
+def _pairs(cands: list[Candidate], blocks: dict[int, bool]) -> None:
+    """Two prices side by side next to a discount mark: the higher one is the old price."""
+    by_block: dict[int, list[Candidate]] = {}
+    for cand in cands:
+        if blocks.get(cand.block):
+            by_block.setdefault(cand.block, []).append(cand)
+    for group in by_block.values():
+        prices = {c.price for c in group}
+        if len(prices) == 2:
+            high = max(prices)
+            for cand in group:
+                if cand.price == high:
+                    cand.add(-5, "higher price beside a discount")
 
 
 def _attr_candidate(node: LexborNode, hint: str | None) -> Candidate | None:
@@ -215,7 +218,7 @@ def _skipped(node: LexborNode) -> bool:
     for _ in range(4):
         if current is None:
             return False
-        if current.tag in _SKIP:
+        if current.tag in SKIP:
             return True
         current = current.parent
     return False
@@ -244,7 +247,7 @@ def _price_text(element: LexborNode) -> str:
 
 
 def _score(
-    cand: Candidate, element: LexborNode, anchors: _Anchors, inner: LexborNode | None = None
+    cand: Candidate, element: LexborNode, anchors: Anchors, inner: LexborNode | None = None
 ) -> None:
     """Add every feature's points to `cand` (see the module docstring).
 
@@ -291,93 +294,61 @@ def _score(
     if element.tag == "ins" or (element.parent is not None and element.parent.tag == "ins"):
         cand.add(1, "inserted (sale) price")
     _context(cand, element)
-    _region(cand, element, anchors)
+    cand.in_grid = place(cand.add, element, anchors)
 
 
 def _context(cand: Candidate, element: LexborNode) -> None:
     """Labels in the text right around the price: was/old, installment, shipping, unit, tax."""
     own = cand.text
-    parent = element.parent
-    around = parent.text(deep=True, separator=" ") if parent is not None else own
-    if len(around) > 160:
-        around = own
-    index = around.find(own[:10])
-    before = around[max(0, index - 40) : index] if index >= 0 else ""
-    after = around[index + len(own) : index + len(own) + 30] if index >= 0 else ""
+    before = beside(element, backwards=True)
+    after = beside(element, backwards=False)
     digit = next((i for i, ch in enumerate(own) if ch.isdigit()), 0)
     label = (before + " " + own[:digit]).rstrip()
     if vf.OLD_TEXT.search(label):
         cand.add(-9, "labelled old/was")
     elif vf.CURRENT_TEXT.search(label[-25:]):
         cand.add(2, "labelled current")
-    if vf.INSTALLMENT.search(before[-20:]) or vf.INSTALLMENT.search(own + " " + after[:15]):
+    elif vf.PRICE_LABEL.search(label[-20:]):
+        cand.add(2, "labelled price")
+    if (
+        vf.INSTALLMENT.search(label[-20:])
+        or vf.INSTALLMENT.search(own)
+        or vf.INSTALLMENT_AFTER.match(after)
+    ):
         cand.add(-9, "installment")
-    if vf.SHIPPING.search(before[-30:] + " " + own + " " + after[:20]):
+    # "zzgl. Versand" after a price is a legal note; "Versand: 3,95 €" labels a shipping price.
+    if vf.SHIPPING.search(label[-30:] + " " + own) or vf.SHIPPING_AFTER.match(after):
         cand.add(-8, "shipping")
-    if vf.UNIT_PRICE.search(own + " " + after[:15]) or vf.UNIT_PRICE.search(before[-15:]):
+    if vf.UNIT_PRICE.search(own) or vf.UNIT_AFTER.match(after) or vf.UNIT_PRICE.search(label):
         cand.add(-7, "unit price")
-    if vf.SAVING_TEXT.search(before[-15:] + " " + own):
+    if vf.SAVING_LABEL.search(label[-20:]) or vf.SAVING_TEXT.search(own):
         cand.add(-6, "saving")
     if vf.TAX_EXCL.search(label[-20:] + " " + own):
         cand.add(-4, "excluding tax")
 
 
-def _region(cand: Candidate, element: LexborNode, anchors: _Anchors) -> None:
-    """Where the price sits: distance to the product block, or inside page furniture."""
-    h1 = set(anchors.h1)
-    buy = set(anchors.buy)
-    node: LexborNode | None = element
-    steps = 0
-    h1_steps = buy_steps = None
-    region = listing = None
-    emphasis = False
-    while node is not None:
-        mem = node.mem_id
-        tag = node.tag or ""
-        broad = tag in ("body", "html")  # sharing only the body is not being close
-        if h1_steps is None and mem in h1 and not broad:
-            h1_steps = steps + anchors.h1.index(mem)
-        if buy_steps is None and mem in buy and not broad:
-            buy_steps = steps + anchors.buy.index(mem)
-        if steps <= 2 and tag in ("h1", "h2", "h3", "strong", "b", "big"):
-            emphasis = True
-        if region is None and h1_steps is None and buy_steps is None:
-            if tag in vf.REGION_TAGS:
-                region = tag
-            else:
-                hit = vf.words(node) & vf.REGION_WORDS
-                if hit:
-                    region = sorted(hit)[0]
-                elif listing is None and vf.words(node) & vf.LISTING_WORDS and h1_steps is None:
-                    listing = sorted(vf.words(node) & vf.LISTING_WORDS)[0]
-        node = node.parent
-        steps += 1
-    near = min((s for s in (h1_steps, buy_steps) if s is not None), default=None)
-    if near is not None:
-        points = 4 if near <= 5 else 2 if near <= 8 else 0 if near <= 11 else -2
-        cand.add(points, f"{near} steps from the product block")
-    if region is not None:
-        cand.add(-10, f"inside {region}")
-    elif listing is not None:
-        cand.add(-3, f"inside a {listing}")
-    if emphasis:
-        cand.add(1, "emphasised")
-
-
 def _decide(
-    cands: list[Candidate], hint: str | None, title: str | None, anchors: _Anchors
+    cands: list[Candidate], hint: str | None, title: str | None, anchors: Anchors
 ) -> VisibleResult:
     if not cands:
         return VisibleResult(ExtractionFailure("visible: no price-like text"), cands)
     best = cands[0]
     runner = next((c for c in cands if c.price != best.price), None)
     priced = {c.price for c in cands if c.score >= THRESHOLD - 2}
-    if len(priced) >= 3 and anchors.buy_count >= 3:
+    grid = {c.price for c in cands if c.in_grid}
+    if (len(priced) >= 3 and anchors.buy_count >= 3) or (
+        len(grid) >= 3 and best.in_grid and best.score < THRESHOLD + MARGIN
+    ):
+        priced |= grid
         why = (
             f"ambiguous: {anchors.buy_count} buy buttons and {len(priced)} prices (a listing page)"
         )
         return VisibleResult(ExtractionFailure(why, ambiguous=True), cands, 0.0, runner)
-    if best.score < THRESHOLD:
+    support = sum(1 for c in cands[1:] if c.price == best.price and c.score > 0)
+    if support:
+        best.add(1, "shown again in the product block")
+    clear = runner is None or best.score - runner.score >= 2 * MARGIN
+    if best.score < THRESHOLD and not (clear and best.score >= THRESHOLD - 2):
         why = f"visible: best price {best.text!r} scored {best.score:g} < {THRESHOLD:g}"
         return VisibleResult(ExtractionFailure(why), cands)
     if runner is not None and best.score - runner.score < MARGIN:

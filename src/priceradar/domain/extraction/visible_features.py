@@ -17,11 +17,14 @@ _PARTS = re.compile(r"[^a-z0-9]+")
 PRICE_WORDS = frozenset({"price", "prices", "amount", "preis", "prix", "precio", "preco", "fiyat",
                          "prezzo", "cena", "pricing", "cost", "money"})  # fmt: skip
 CURRENT_WORDS = frozenset({"sale", "current", "final", "now", "special", "actual", "selling",
-                           "our", "new", "deal", "offer", "sales", "discounted"})  # fmt: skip
+                           "our", "new", "deal", "offer", "sales", "discounted", "primary",
+                           "attuale", "aktuell", "guncel", "dsc", "pay", "topay"})  # fmt: skip
 OLD_WORDS = frozenset({"old", "was", "compare", "strike", "strikethrough", "rrp", "msrp", "uvp",
                        "crossed", "before", "original", "previous", "former", "prev", "reference",
-                       "through", "striked", "retail", "marketprice", "oldprice"})  # fmt: skip
-SOFT_OLD_WORDS = frozenset({"regular", "list", "base", "standard", "normal"})
+                       "through", "striked", "retail", "marketprice", "oldprice", "org", "orig",
+                       "barrato", "tachado", "durchgestrichen", "secondary", "approx",
+                       "approximately", "converted", "conversion", "origin"})  # fmt: skip
+SOFT_OLD_WORDS = frozenset({"regular", "list", "standard", "normal"})
 SAVING_WORDS = frozenset({"save", "saving", "savings", "discount", "reduction", "percent",
                           "badge", "economy", "ersparnis", "tasarruf"})  # fmt: skip
 REGION_WORDS = frozenset({
@@ -32,18 +35,20 @@ REGION_WORDS = frozenset({
     "breadcrumbs", "cookie", "newsletter", "wishlist", "tile", "teaser", "recs", "reco",
     "suggestions", "complementary", "others", "upselling",
 })  # fmt: skip
-LISTING_WORDS = frozenset({"products", "listing", "card", "grid", "thumb", "layout"})
+LISTING_WORDS = frozenset({"products", "listing", "card", "grid", "thumb", "layout", "collection"})
 REGION_TAGS = frozenset({"header", "footer", "nav", "aside"})
 HIDDEN_WORDS = frozenset({"hidden", "hide", "sr", "invisible", "none"})
 # "12 x 99,90", also with the multiplication sign U+00D7
 INSTALLMENT = re.compile(
-    r"(?:\b\d{1,2}\s*[x×]\s*$|^\s*[x×]\s*\d|/\s*(?:mo|mth|month|monat|mes|mois|ay)\b"  # noqa: RUF001
+    r"(?:\b\d{1,2}\s*[x×]\s*(?:de\s+)?\S{0,4}$|^\s*[x×]\s*\d|/\s*(?:mo|mth|month|monat|mes|mois|ay)\b"  # noqa: RUF001
     r"|\b(?:per|a|pro|al|par)\s+(?:month|monat|mes|mois)\b|monthly|mensual|taksit|installment"
-    r"|instalment|cuotas?\b|parcela|\brate[n]?\b|klarna|afterpay|affirm|finanz)",
+    r"|instalment|cuotas?\b|parcela|\brate[n]?\b|klarna|afterpay|affirm|finanz|\braty?\b"
+    r"|sin inter[eé]s|sem juros|interest.free|zinsfrei|faizsiz|vade)",
     re.I,
 )
 SHIPPING = re.compile(
-    r"shipping|delivery|versand|livraison|env[ií]o|frete|kargo|spedizione|porto|lieferung|dostawa",
+    r"shipping|delivery|versand|livraison|env[ií]o|frete|kargo|spedizione|porto|lieferung|dostawa"
+    r"|送料|配送|배송",
     re.I,
 )
 UNIT_PRICE = re.compile(
@@ -57,9 +62,30 @@ OLD_TEXT = re.compile(
     r"[^\d]{0,15}$",
     re.I,
 )
+UNIT_AFTER = re.compile(
+    r"\s*\*?\s*(?:/|per\b|pro\b|je\b)\s*(?:\d+\s*)?(?:kg|g|gr|l|ltr|ml|cl|m|m2|m²|lb|oz|st|stk|pc|"
+    r"pcs|piece|unit|kilo|liter|litre|meter)\b",
+    re.I,
+)
 CURRENT_TEXT = re.compile(
     r"current price|sale price|\bnow\b|our price|special price|jetzt|\bnu\b|ahora|maintenant", re.I
 )
+SAVING_LABEL = re.compile(
+    r"(?:\bsave|you save|sparen|ahorr\w*|économisez|kazanc\w*|indirim|economize|risparmi)\W*$", re.I
+)
+INSTALLMENT_AFTER = re.compile(
+    r"\s*(?:/\s*(?:mo|mth|month|monat|mes|mois|ay)\b|(?:per|a|pro|al|par)\s+(?:month|monat|mes|mois)"
+    r"|monthly|mensual|x\s*\d{1,2}\b)",
+    re.I,
+)
+SHIPPING_AFTER = re.compile(r"\W{0,3}(?:shipping|delivery|versand|livraison|env[ií]o|kargo)", re.I)
+RELATED_HEADING = re.compile(
+    r"similar|related|also (?:like|bought|viewed)|recommend|frequently bought|customers who"
+    r"|recently viewed|ähnliche|passend|dazu|benzer|önerilen|también|relacionad|recomendad"
+    r"|simil|potrebbe|vous aimerez|consigliati|podobne|polecane|au văzut|おすすめ|関連|추천|相关",
+    re.I,
+)
+DISCOUNT_MARK = re.compile(r"-?\d{1,2}\s?%|\bsave\b|\boff\b|rabatt|indirim|descuento|sconto", re.I)
 SAVING_TEXT = re.compile(r"\bsave\b|you save|sparen|ahorr|économ|%|\boff\b|indirim|kazanc", re.I)
 TAX_EXCL = re.compile(r"\bex\.?\s*tax|excl|zzgl\.?\s*mwst|netto|\bnet\b|ohne mwst|\bht\b", re.I)
 BUY_TEXT = re.compile(
@@ -71,14 +97,25 @@ BUY_TEXT = re.compile(
 BUY_WORDS = frozenset({"addtocart", "add", "buy", "cart", "basket", "purchase", "checkout"})
 
 
+# Attributes whose values name what an element is (besides every data-* attribute's name).
+_NAMING_ATTRS = ("class", "id", "itemprop", "aria-label")
+PRICE_LABEL = re.compile(
+    r"(?:price|preis|prix|precio|preço|fiyat|cena|prezzo|prijs|pris|hinta|価格|价格)\s*:?\s*$", re.I
+)
+
+
 def words(node: LexborNode) -> set[str]:
     """Words of a node's class, id, itemprop and data-* attribute names, lower-cased."""
     attrs = node.attributes
     raw = " ".join(
-        v for k in ("class", "id", "itemprop", "data-testid", "data-test", "data-qa")
-        if (v := attrs.get(k))
+        v for k in _NAMING_ATTRS if (v := attrs.get(k)) and len(v) < 80
     )  # fmt: skip
-    raw += " " + " ".join(k[5:] for k in attrs if k.startswith("data-"))
+    for key, value in attrs.items():
+        if key.startswith("data-"):
+            raw += " " + key[5:]
+            # Short name-like values: data-box-name="showoffer.recommendations"
+            if value and len(value) < 48 and not any(ch in value for ch in "/{[:"):
+                raw += " " + value
     return split_words(raw) if raw.strip() else set()
 
 
@@ -103,7 +140,6 @@ def is_hidden(node: LexborNode, node_words: set[str]) -> bool:
         "display:none" in style
         or "visibility:hidden" in style
         or "hidden" in attrs
-        or attrs.get("aria-hidden") == "true"
         or bool(node_words & {"hidden", "hide", "invisible"})
     )
 

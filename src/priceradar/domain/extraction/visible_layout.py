@@ -1,0 +1,190 @@
+"""Where a visible price sits: the product block's landmarks, page furniture, grids.
+
+Pure functions over lexbor nodes used by `visible`: the `h1` and the product's own buy button
+(`Anchors`), the tree distance to them, blocks that hold someone else's prices (header, cart,
+"You may also like", a grid of look-alike items) and the text just beside a price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from priceradar.domain.extraction import visible_features as vf
+
+Add = Callable[[float, str], None]  # a candidate's `add(points, why)`
+
+SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option",
+                   "textarea", "head", "title", "iframe", "button", "h1"})  # fmt: skip
+_MAX_SIBLINGS = 60  # siblings looked at for the repeated-item test
+_BUY_SELECTOR = "form, button, input, a[class*=cart], a[id*=cart], a[class*=buy]"
+_BUY_NEAR_H1 = 14  # tree steps; a product block's h1 and button are 2-8 apart
+
+
+@dataclass(slots=True)
+class Anchors:
+    """Ancestor chains (mem_ids, node first) of the product block's landmarks."""
+
+    h1: list[int]
+    buy: list[int]
+    buy_count: int
+
+
+def _chain(node: LexborNode | None) -> list[int]:
+    out = []
+    while node is not None:
+        out.append(node.mem_id)
+        node = node.parent
+    return out
+
+
+def find_anchors(body: LexborNode) -> Anchors:
+    h1 = _chain(body.css_first("h1"))
+    controls = [n for n in body.css(_BUY_SELECTOR) if vf.is_buy_control(n)]
+    # The product's own buy button is the one nearest the h1, not the first related item's.
+    chains = [(_chain(n), n) for n in controls]
+    buy, node = min(chains, key=lambda cn: _distance(cn[0], h1), default=([], None))
+    if h1 and buy and _distance(buy, h1) > _BUY_NEAR_H1:
+        buy = []  # no buy button of its own (sold out?): the nearest is a related item's
+    if len(controls) >= 3 and node is not None and _in_repeated(node):
+        buy = []  # a grid item's quick-add button is no product block
+    return Anchors(h1, buy, len(controls))
+
+
+def _in_repeated(node: LexborNode) -> bool:
+    current: LexborNode | None = node
+    for _ in range(5):
+        if current is None:
+            return False
+        if _repeated(current):
+            return True
+        current = current.parent
+    return False
+
+
+def _distance(chain: list[int], other: list[int]) -> int:
+    """Tree steps between two nodes given their ancestor chains (node first)."""
+    if not other:
+        return 0
+    index = {mem: i for i, mem in enumerate(other)}
+    return next((i + index[mem] for i, mem in enumerate(chain) if mem in index), 1_000)
+
+
+def beside(element: LexborNode, *, backwards: bool, limit: int = 40) -> str:
+    """Up to `limit` characters of text just before (or after) `element`: its siblings first,
+    then its parent's, so a label in the next cell or the enclosing line is seen too."""
+    pieces: list[str] = []
+    size = 0
+    node: LexborNode | None = element
+    for _ in range(2):  # the element's own siblings, then its parent's
+        if node is None:
+            break
+        sibling = node.prev if backwards else node.next
+        while sibling is not None and size < limit:
+            if sibling.tag == "-text":
+                text = sibling.text_content or ""
+            elif sibling.tag in SKIP:
+                text = ""
+            else:
+                text = sibling.text(deep=True, separator=" ")[: limit * 4]
+            pieces.append(text)
+            size += len(text)
+            sibling = sibling.prev if backwards else sibling.next
+        if size >= limit:
+            break
+        node = node.parent
+    if backwards:
+        return " ".join(" ".join(reversed(pieces)).split())[-limit:]
+    return " ".join(" ".join(pieces).split())[:limit]
+
+
+def place(add: Add, element: LexborNode, anchors: Anchors) -> bool:
+    """Where the price sits: distance to the product block, or inside page furniture.
+
+    Returns True when the price is an item of a product grid (a listing's or related items').
+    """
+    h1 = set(anchors.h1)
+    buy = set(anchors.buy)
+    node: LexborNode | None = element
+    steps = 0
+    h1_steps = buy_steps = None
+    region = listing = None
+    emphasis = False
+    while node is not None:
+        mem = node.mem_id
+        tag = node.tag or ""
+        broad = tag in ("body", "html")  # sharing only the body is not being close
+        if h1_steps is None and mem in h1 and not broad:
+            h1_steps = steps + anchors.h1.index(mem)
+        if buy_steps is None and mem in buy and not broad:
+            buy_steps = steps + anchors.buy.index(mem)
+        if steps <= 2 and tag in ("h1", "h2", "h3", "strong", "b", "big"):
+            emphasis = True
+        if region is None and h1_steps is None and buy_steps is None:
+            if tag in vf.REGION_TAGS:
+                region = tag
+            else:
+                node_words = vf.words(node)
+                hit = node_words & vf.REGION_WORDS
+                if {"add", "to"} & node_words:
+                    hit -= {"cart", "basket", "bag"}  # "add-to-cart": the buy box, not the cart
+                if hit:
+                    region = sorted(hit)[0]
+                elif _related_heading(node):
+                    region = "a related-products section"
+                elif listing is None and node_words & vf.LISTING_WORDS:
+                    listing = sorted(node_words & vf.LISTING_WORDS)[0]
+                elif listing is None and steps <= 5 and _repeated(node):
+                    listing = "repeated item"
+        node = node.parent
+        steps += 1
+    near = min((s for s in (h1_steps, buy_steps) if s is not None), default=None)
+    if near is not None:
+        points = 4 if near <= 5 else 2 if near <= 8 else 0 if near <= 11 else -2
+        add(points, f"{near} steps from the product block")
+    if region is not None:
+        add(-10, f"inside {region}")
+    elif listing is not None:
+        add(-5, f"inside a {listing}")
+    if emphasis:
+        add(1, "emphasised")
+    return region is None and listing is not None
+
+
+def _related_heading(node: LexborNode) -> bool:
+    """A block headed "Similar products", "You may also like" …: someone else's prices."""
+    child = node.child
+    for _ in range(3):  # the heading is among the block's first children
+        while child is not None and child.tag == "-text":
+            child = child.next
+        if child is None:
+            return False
+        if child.tag in ("h2", "h3", "h4", "h5", "header"):
+            return bool(vf.RELATED_HEADING.search(child.text(deep=True)[:80]))
+        child = child.next
+    return False
+
+
+def _repeated(node: LexborNode) -> bool:
+    """`node` is one of 3+ look-alike siblings (same tag and class) that show numbers:
+    an item of a product grid, not the product block."""
+    parent = node.parent
+    if parent is None or node.tag in ("body", "html", "main"):
+        return False
+    signature = (node.tag, node.attributes.get("class"))
+    alike = 0
+    sibling = parent.child
+    for _ in range(_MAX_SIBLINGS):
+        if sibling is None:
+            break
+        if (sibling.tag, sibling.attributes.get("class") if sibling.tag != "-text" else None) == (
+            signature
+        ):
+            text = sibling.text(deep=True)
+            alike += len(text) < 600 and any(ch.isdigit() for ch in text)
+            if alike >= 3:
+                return True
+        sibling = sibling.next
+    return False
