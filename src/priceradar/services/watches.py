@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -10,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, case, delete, select, update
 
-from priceradar.adapters.db.deals import dialect_insert
+from priceradar.adapters.db.deals import dialect_insert, insert_notifications
 from priceradar.adapters.db.tables import deals, destinations, products, watches
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.adapters.notify.apprise_channel import (
@@ -19,6 +21,7 @@ from priceradar.adapters.notify.apprise_channel import (
     destination_refusal,
     is_valid_url,
 )
+from priceradar.domain.messages import MessageFacts
 
 CHANNELS = ("telegram", "apprise")
 # A numeric chat id (negative for groups and channels) or a public @channelname.
@@ -216,3 +219,77 @@ def list_deals(conn: Connection, active_only: bool = True, limit: int = 50) -> l
     if active_only:
         stmt = stmt.where(deals.c.ended_at.is_(None))
     return list(conn.execute(stmt))
+
+
+def get_watch(conn: Connection, watch_id: int) -> WatchSpec | None:
+    """A stored watch as the spec that would create it (for editing)."""
+    w, d = watches.c, destinations.c
+    row = conn.execute(
+        select(watches, d.kind, d.target)
+        .join(destinations, d.id == w.destination_id)
+        .where(w.id == watch_id)
+    ).first()
+    if row is None:
+        return None
+    return WatchSpec(
+        channel=row.kind,
+        target=row.target,
+        product_id=row.product_id,
+        min_discount_percent=row.min_discount_percent,
+        domain=row.domain,
+        category=row.category,
+        target_price=row.target_price,
+        drop_percent=row.drop_percent,
+        back_in_stock=bool(row.back_in_stock),
+    )
+
+
+def replace_watch(
+    conn: Connection,
+    watch_id: int,
+    spec: WatchSpec,
+    now: datetime,
+    hosts: HostVetter = STRICT_HOSTS,
+) -> int:
+    """Edit a watch: it is replaced by one made from `spec` (a new id, judged from now on,
+    like a new watch). Everything is checked before the old one is deleted."""
+    check_spec(spec)
+    check_destination(spec, hosts)
+    if spec.product_id is not None:
+        found = conn.execute(select(products.c.id).where(products.c.id == spec.product_id))
+        if found.first() is None:
+            raise WatchError(f"no product with id {spec.product_id}")
+    if not delete_watch(conn, watch_id):
+        raise WatchError(f"no watch {watch_id}")
+    return add_watch(conn, spec, now, hosts)
+
+
+def queue_test_message(conn: Connection, watch_id: int, link: str, now: datetime) -> bool:
+    """Queue a test message to the watch's destination through the outbox (delivered by the
+    notification worker like any alert). False when the watch does not exist."""
+    dest = conn.execute(
+        select(watches.c.destination_id).where(watches.c.id == watch_id)
+    ).scalar_one_or_none()
+    if dest is None:
+        return False
+    facts = MessageFacts(
+        kind="test",
+        title="priceradar test message: this destination works",
+        url=link,
+        domain="priceradar",
+    )
+    insert_notifications(
+        conn,
+        [
+            {
+                "destination_id": dest,
+                "event_key": f"test:{uuid.uuid4().hex}",
+                "kind": "test",
+                "payload": json.dumps(facts.to_payload()),
+                "next_attempt_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+    )
+    return True

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from priceradar.api.deps import EngineDep, SettingsDep, WriteAccess
 from priceradar.api.routes.common import UNAUTHORIZED, UNAVAILABLE, invalid
@@ -30,6 +31,7 @@ from priceradar.api.schemas import (
     ValidationProblem,
 )
 from priceradar.api.ssrf import UrlVetter
+from priceradar.config import Settings
 from priceradar.domain.urls import InvalidProductURL
 from priceradar.services.catalog import ProductInput, add_products, read_csv
 
@@ -178,3 +180,12 @@ def _vetted(
             rejected.append((item.url, str(exc)))
             continue
         yield item
+
+
+def run_import(spool: IO[bytes], kind: str, engine: Engine, settings: Settings) -> ImportReport:
+    """Import an already received body (the web UI's upload form shares this path).
+
+    Blocking: call it from a worker thread. Raises HTTPException 422 for an unreadable body.
+    """
+    vetter = UrlVetter(tuple(settings.allowed_private_hosts), settings.api_dns_timeout_s)
+    return _import(spool, kind, engine, vetter, settings)

@@ -1,7 +1,89 @@
-"""Placeholder."""
+"""System: freshness (due, overdue, lateness), outcomes, queues, workers; refreshes itself."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from priceradar.adapters.db import views
+from priceradar.api.deps import CeleryDep, EngineDep, SettingsDep
+from priceradar.config import Settings
+from priceradar.observability.metrics import broker_queue_lengths
+from priceradar.web.render import page
+from priceradar.web.security import Viewer
+from priceradar.worker.app import QUEUES
 
 router = APIRouter(include_in_schema=False)
+PING_TIMEOUT_S = 1.0  # workers answer a broadcast ping within milliseconds when alive
+REFRESH_S = 10
+
+
+def overdue_after_s(settings: Settings) -> float:
+    """A due product is overdue once the dispatcher has had a few ticks to pick it up."""
+    return max(60.0, 3 * settings.dispatch_interval_s)
+
+
+def _queues(settings: Settings) -> dict[str, int] | None:
+    """Messages waiting per queue; None when the broker cannot say (the embedded one)."""
+    lengths = broker_queue_lengths(settings, QUEUES)()
+    if not lengths:
+        return None
+    totals: dict[str, int] = defaultdict(int)
+    for (queue, _), n in lengths.items():
+        totals[queue] += n
+    return dict(totals)
+
+
+def _workers(celery: Any) -> list[str]:
+    replies = celery.control.ping(timeout=PING_TIMEOUT_S) or []
+    return sorted(name for reply in replies for name in reply)
+
+
+def _snapshot(engine: EngineDep, settings: Settings, celery: Any) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    with engine.connect() as conn:
+        fresh = views.freshness(conn, now, overdue_after_s(settings))
+        outcomes = views.outcome_counts(conn)
+        open_deals, _ = views.deal_counts(conn)
+    try:
+        queues: dict[str, int] | str | None = _queues(settings)
+    except Exception as exc:
+        queues = f"unreachable ({type(exc).__name__})"
+    try:
+        workers: list[str] | str = _workers(celery)
+    except Exception as exc:
+        workers = f"broker unreachable ({type(exc).__name__})"
+    return {
+        "now": now,
+        "fresh": fresh,
+        "outcomes": outcomes,
+        "open_deals": open_deals,
+        "queues": queues,
+        "workers": workers,
+        "overdue_after_s": overdue_after_s(settings),
+        "refresh_s": REFRESH_S,
+        "broker": settings.broker_transport,
+    }
+
+
+@router.get("/system")
+async def system_page(
+    request: Request, viewer: Viewer, engine: EngineDep, settings: SettingsDep, celery: CeleryDep
+) -> Response:
+    """How fresh the prices are and whether the machinery runs."""
+    snapshot = await run_in_threadpool(_snapshot, engine, settings, celery)
+    return page(request, "system.html", viewer, nav="system", **snapshot)
+
+
+@router.get("/system/panel")
+async def system_panel(
+    request: Request, viewer: Viewer, engine: EngineDep, settings: SettingsDep, celery: CeleryDep
+) -> Response:
+    """The System page's figures alone (htmx swaps them in every few seconds)."""
+    snapshot = await run_in_threadpool(_snapshot, engine, settings, celery)
+    return page(request, "_system_panel.html", viewer, **snapshot)
