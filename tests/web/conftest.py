@@ -29,6 +29,10 @@ from tests.support.browser import chromium_browser
 from tests.support.factories import make_products
 
 API_KEY = "prk_browser-test-key"
+CATALOG = [
+    "Espresso machine", "Kettle", "Stand mixer", "Air fryer", "Chef's knife", "Toaster",
+    "Cast-iron skillet", "Blender", "Rice cooker", "Water filter", "Milk frother", "Scale",
+]  # fmt: skip
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
@@ -61,17 +65,25 @@ def seed(engine: Engine, now: datetime) -> dict[str, int]:
         last_checked_at=now - timedelta(minutes=5),
         next_check_at=now + timedelta(hours=1),
     )
-    others = make_products(
-        engine,
-        60,
-        domain="other.test",
-        start=100,
-        title="Kettle",
-        currency="EUR",
-        price=Decimal("20.00"),
-        in_stock=True,
-        last_outcome="ok",
-    )
+    others = [
+        make_products(
+            engine,
+            1,
+            domain="other.test",
+            start=100 + i,
+            title=f"{CATALOG[i % len(CATALOG)]} {i // len(CATALOG) + 1}",
+            currency="EUR",
+            price=Decimal(19 + (i * 37) % 400) + Decimal("0.99"),
+            in_stock=i % 9 != 4,
+            category="Home",
+            last_outcome="ok" if i % 9 != 4 else "out_of_stock",
+            check_priority=(i * 13) % 90,
+            last_checked_at=now - timedelta(minutes=3 + i),
+            last_history_at=now - timedelta(hours=i),
+            next_check_at=now + timedelta(minutes=30 + 7 * i),
+        )[0]
+        for i in range(60)
+    ]
     [broken] = make_products(
         engine,
         1,

@@ -35,7 +35,7 @@ def main() -> None:
         for name, path in PAGES.items():
             page.goto(ui.base_url + path.format(**ui.ids))
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=name == "product")
             print(OUT / f"{name}.png")
 
 

@@ -17,6 +17,11 @@ PAGES = [
     "/products/{grinder}",
     "/products/{broken}",
     "/docs",
+    "/deals",
+    "/deals?show=past",
+    "/watches",
+    "/add",
+    "/system",
 ]
 
 

@@ -94,7 +94,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(
         BodyLimit,
         limit=settings.api_max_body_bytes,
-        overrides={f"{API_PREFIX}/products/import": settings.api_import_max_bytes},
+        overrides={
+            f"{API_PREFIX}/products/import": settings.api_import_max_bytes,
+            "/add/": settings.api_import_max_bytes,  # the web UI's import forms
+        },
     )
     return app
 
