@@ -22,3 +22,12 @@ def test_demo_checks_real_prices_on_the_embedded_default(tmp_path: Path) -> None
     for outcome in ("not_found", "rate_limited", "no_price", "invalid_response"):
         assert outcome in out.stdout
     assert (tmp_path / "demo" / "priceradar.sqlite3").exists()
+    # and every stored price was verified against the shop's truth, real-shop page kinds included
+    verdict = re.search(
+        r"verified (\d+) stored prices.*?\((\d+) on real-shop page.*?: (\d+) wrong",
+        out.stdout,
+        re.S,
+    )
+    assert verdict is not None, out.stdout[-3000:]
+    checked, real, wrong = map(int, verdict.groups())
+    assert checked >= 3 and real >= 3 and wrong == 0, verdict.group(0)

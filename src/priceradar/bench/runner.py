@@ -55,6 +55,7 @@ class BenchConfig:
     shops: int = 1
     padding: int = 60_000
     fault_rate: float = 0.0
+    real_kinds: float = 0.2  # share of real-shop page kinds (demo_shop.kinds) in the mix
     batch_size: int = 100
     max_in_flight: int = 3000
     admin_db_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -105,7 +106,7 @@ def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
     procs = Processes(cfg.work_dir, env)
     engine = make_engine(db_url)
     try:
-        base = start_shops(procs, cfg.shops, port, cfg.padding, cfg.fault_rate)
+        base = start_shops(procs, cfg.shops, port, cfg.padding, cfg.fault_rate, cfg.real_kinds)
         result.add(**_load(engine, cfg.products, base))
         say(f"loaded {cfg.products} products in {result.figures['load_s']} s")
         result.add(**_dispatch_all(engine, env, cfg))

@@ -49,7 +49,14 @@ class Processes:
                 raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail}")
 
 
-def start_shops(procs: Processes, count: int, port: int, padding: int, fault_rate: float) -> str:
+def start_shops(
+    procs: Processes,
+    count: int,
+    port: int,
+    padding: int,
+    fault_rate: float,
+    real_kinds: float = 0.0,
+) -> str:
     """`count` shop processes sharing one port (SO_REUSEPORT); returns the base URL."""
     for n in range(count):
         procs.start(
@@ -66,6 +73,8 @@ def start_shops(procs: Processes, count: int, port: int, padding: int, fault_rat
                 "3600",
                 "--fault-rate",
                 str(fault_rate),
+                "--real-kinds",
+                str(real_kinds),
                 "--reuse-port",
             ],
         )

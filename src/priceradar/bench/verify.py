@@ -12,10 +12,7 @@ CHUNK = 50_000
 
 
 def count_wrong_prices(engine: Engine, shop: ShopConfig | None = None) -> tuple[int, int]:
-    """(products verified, wrong ones). Prices depend only on (id, epoch): recompute them.
-
-    A check near an epoch boundary may have seen either side of it, so both are accepted.
-    """
+    """(products verified, wrong ones). Prices depend only on (id, epoch): recompute them."""
     cfg = shop or ShopConfig(price_period_s=3600)
     verified = wrong = 0
     last_id = 0
@@ -32,17 +29,27 @@ def count_wrong_prices(engine: Engine, shop: ShopConfig | None = None) -> tuple[
         if not rows:
             return verified, wrong
         for pid, url, price, in_stock, checked in rows:
-            shop_id = int(url.rsplit("/", 1)[1])
-            epoch = cfg.epoch_at(float(checked))
-            seen = {
-                (price_at(shop_id, e, seed=cfg.seed), in_stock_at(shop_id, e, seed=cfg.seed))
-                for e in (epoch, epoch - 1)
-            }
             verified += 1
-            if price is None:  # out of stock without a price: only availability to compare
-                ok = any(not s for _, s in seen) and not in_stock
-            else:
-                stored = Decimal(price).quantize(Decimal("0.01"))
-                ok = any(stored == p and bool(in_stock) == s for p, s in seen)
-            wrong += 0 if ok else 1
+            wrong += 0 if matches_shop(cfg, url, price, in_stock, float(checked)) else 1
             last_id = pid
+
+
+def matches_shop(
+    cfg: ShopConfig, url: str, price: Decimal | None, in_stock: bool | None, checked_s: float
+) -> bool:
+    """Whether a stored (price, stock) is what the shop served for `url` around `checked_s`.
+
+    A check near an epoch boundary may have seen either side of it, so both are accepted. A
+    stock the extractor could not read (None: e.g. a page that states it only in prose) is not
+    held against the price; a price is never excused.
+    """
+    shop_id = int(url.rsplit("/", 1)[1])
+    epoch = cfg.epoch_at(checked_s)
+    seen = {
+        (price_at(shop_id, e, seed=cfg.seed), in_stock_at(shop_id, e, seed=cfg.seed))
+        for e in (epoch, epoch - 1)
+    }
+    if price is None:  # out of stock without a price: only availability to compare
+        return any(not s for _, s in seen) and not in_stock
+    stored = Decimal(price).quantize(Decimal("0.01"))
+    return any(stored == p and in_stock in (None, s) for p, s in seen)

@@ -30,6 +30,10 @@ def bench(
     shops: Annotated[int, typer.Option(help="Demo shop processes sharing the port.")] = 1,
     padding: Annotated[int, typer.Option(help="Product page size in bytes.")] = 60_000,
     fault_rate: Annotated[float, typer.Option(help="Share of misbehaving product pages.")] = 0.0,
+    real_kinds: Annotated[
+        float,
+        typer.Option(help="Share of real-shop page kinds: visible-only, embedded state, ..."),
+    ] = 0.2,
     batch_size: Annotated[int, typer.Option(help="Products per batch task.")] = 100,
     max_in_flight: Annotated[int, typer.Option(help="Dispatcher backpressure.")] = 3000,
     database_url: Annotated[
@@ -57,6 +61,7 @@ def bench(
         shops=shops,
         padding=padding,
         fault_rate=fault_rate,
+        real_kinds=real_kinds,
         batch_size=batch_size,
         max_in_flight=max_in_flight,
         admin_db_url=database_url,

@@ -28,13 +28,17 @@ from sqlalchemy import Engine, func, select
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import PriceHistory, Product
+from priceradar.bench.verify import matches_shop
 from priceradar.cli.context import settings
-from priceradar.demo_shop.catalog import FAULT_IDS, ShopConfig
+from priceradar.demo_shop.catalog import FAULT_IDS, KIND_IDS, ShopConfig
 from priceradar.demo_shop.server import RunningShop, serve
 from priceradar.services.catalog import ProductInput, add_products
 
 console = Console()
 SHOWN_FAULTS = ("not_found", "rate_limited", "malformed", "ambiguous", "not_html")
+# Share of ordinary products served as real-shop page kinds (no structured data, embedded state,
+# variants, split locale formats); the five fixed kind ids are always tracked as well.
+DEMO_REAL_KINDS = 0.3
 
 
 def shop(
@@ -42,9 +46,17 @@ def shop(
     padding: Annotated[int, typer.Option(help="Pad pages to about this many bytes.")] = 0,
     period: Annotated[float, typer.Option(help="Seconds between price changes.")] = 30.0,
     fault_rate: Annotated[float, typer.Option(help="Share of products that misbehave.")] = 0.0,
+    real_kinds: Annotated[
+        float, typer.Option(help="Share of products served as real-shop page kinds.")
+    ] = DEMO_REAL_KINDS,
 ) -> None:
     """Serve the demo shop: a fake marketplace on localhost for trying and benchmarking."""
-    cfg = ShopConfig(price_period_s=period, page_padding_bytes=padding, fault_rate=fault_rate)
+    cfg = ShopConfig(
+        price_period_s=period,
+        page_padding_bytes=padding,
+        fault_rate=fault_rate,
+        real_kind_share=real_kinds,
+    )
     asyncio.run(serve(cfg, "127.0.0.1", port))
 
 
@@ -56,13 +68,15 @@ def demo(
     """Run the whole thing on the embedded default and watch prices being checked."""
     data_dir = settings().data_dir / "demo"
     shutil.rmtree(data_dir, ignore_errors=True)
-    with RunningShop(ShopConfig(price_period_s=12.0, slow_delay_s=1.0)) as running:
+    cfg = ShopConfig(price_period_s=12.0, slow_delay_s=1.0, real_kind_share=DEMO_REAL_KINDS)
+    with RunningShop(cfg) as running:
         host = running.base_url.removeprefix("http://")
         env = _demo_env(data_dir, host)
         db_url = f"sqlite:///{(data_dir / 'priceradar.sqlite3').resolve()}"
         migrate.upgrade(db_url)
         engine = make_engine(db_url)
         ids = list(range(1, products + 1)) + [FAULT_IDS[name] for name in SHOWN_FAULTS]
+        ids += KIND_IDS.values()
         report = add_products(
             engine, [ProductInput(running.product_url(i), interval) for i in ids], ("127.0.0.1",)
         )
@@ -87,6 +101,7 @@ def demo(
                 worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 worker.kill()
+            console.print(_verdict(engine, running))
             engine.dispose()
     console.print()
     console.print(f"worker log: {data_dir / 'worker.log'}")
@@ -120,6 +135,31 @@ def _demo_env(data_dir: Path, shop_host: str) -> dict[str, str]:
         }
     )
     return env
+
+
+def _verdict(engine: Engine, running: RunningShop) -> Text:
+    """Every stored price against the shop's truth oracle, counted by the page's kind."""
+    cols = (Product.url, Product.price, Product.in_stock, Product.last_checked_at)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(*cols).where(Product.last_outcome.in_(("ok", "out_of_stock")))
+        ).all()
+    kinds = set(KIND_IDS.values())
+    checked = real = wrong = 0
+    for url, price, in_stock, checked_at in rows:
+        if checked_at is None:
+            continue
+        shop_id = int(url.rsplit("/", 1)[1])
+        checked += 1
+        real += shop_id in kinds or running.truth(shop_id).format in KIND_IDS
+        at = checked_at if checked_at.tzinfo else checked_at.replace(tzinfo=UTC)
+        wrong += not matches_shop(running.cfg, url, price, in_stock, at.timestamp())
+    style = "green" if wrong == 0 else "red"
+    return Text(
+        f"verified {checked} stored prices against the shop's truth ({real} on real-shop page "
+        f"kinds: no structured data, embedded state, variants, locale formats): {wrong} wrong",
+        style=style,
+    )
 
 
 def _watch(engine: Engine, worker: subprocess.Popen[bytes], duration: int) -> None:

@@ -37,12 +37,25 @@ class PageFormat(StrEnum):
     PLAIN = "plain"  # price only in <span class="price">
 
 
+class PageKind(StrEnum):
+    """Page shapes of real shops beyond the classic formats (rendered by `kinds`). Ordinary ids
+    get one only when `ShopConfig.real_kind_share` > 0; the fixed ids in `KIND_IDS` always do."""
+
+    VISIBLE_ONLY = "visible_only"  # no structured data: the price only in the visible HTML
+    NEXT_DATA = "next_data"  # Next.js __NEXT_DATA__ state plus the visible price
+    INITIAL_STATE = "initial_state"  # window.__INITIAL_STATE__ plus the visible price
+    VARIANTS = "variants"  # JSON-LD ProductGroup with several variant prices, default selected
+    LOCALE_SPLIT = "locale_split"  # no structured data, locale format split: 1.299,<sup>99</sup>
+
+
 RESERVED_ID_BASE = 900_000_000
 FAULT_IDS: dict[str, int] = {f.value: RESERVED_ID_BASE + 1 + i for i, f in enumerate(Fault)}
 """not_found=900_000_001, gone=..02, rate_limited=..03, forbidden=..04, server_error=..05,
 slow=..06, malformed=..07, not_html=..08, too_large=..09, ambiguous=..10, flaky=..11."""
 FORMAT_IDS: dict[str, int] = {f.value: RESERVED_ID_BASE + 101 + i for i, f in enumerate(PageFormat)}
 """Healthy products with a fixed page format: jsonld=900_000_101 ... plain=900_000_107."""
+KIND_IDS: dict[str, int] = {k.value: RESERVED_ID_BASE + 201 + i for i, k in enumerate(PageKind)}
+"""Healthy products with a fixed real-shop page kind: visible_only=900_000_201 ... ..._205."""
 TOO_LARGE_BYTES = 12 * 1024 * 1024
 RETRY_AFTER_S = 7
 CURRENCIES = ("TRY", "USD", "EUR")
@@ -51,6 +64,8 @@ CATEGORY_PAGE_SIZE = 24  # 20 own products + 4 cross-listed from the next catego
 _FAULT_BY_ID = {i: Fault(k) for k, i in FAULT_IDS.items()}
 _FORMAT_BY_ID = {i: PageFormat(k) for k, i in FORMAT_IDS.items()}
 _FORMATS = tuple(PageFormat)
+_KIND_BY_ID = {i: PageKind(k) for k, i in KIND_IDS.items()}
+_KINDS = tuple(PageKind)
 _RANDOM_FAULTS = tuple(
     Fault(k)
     for k, w in (
@@ -110,10 +125,13 @@ class ShopConfig:
     slow_delay_s: float = 2.0
     catalog_size: int = 10_000  # ids 1..catalog_size are listed in sitemaps and categories
     sitemap_page_size: int = 1000
+    real_kind_share: float = 0.0  # share of ordinary ids served as a real-shop PageKind page
 
     def __post_init__(self) -> None:
         if self.price_period_s <= 0 or not 0.0 <= self.fault_rate <= 1.0:
             raise ValueError("price_period_s must be > 0 and fault_rate within [0, 1]")
+        if not 0.0 <= self.real_kind_share <= 1.0:
+            raise ValueError("real_kind_share must be within [0, 1]")
         if self.catalog_size < 0 or self.sitemap_page_size < 1 or self.page_padding_bytes < 0:
             raise ValueError("catalog_size/page_padding_bytes >= 0 and sitemap_page_size >= 1")
 
@@ -131,6 +149,7 @@ class Product:
     format: PageFormat
     base_price: Decimal
     fault: Fault | None
+    kind: PageKind | None = None  # set: the page is rendered by `kinds`, not by `format`
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +167,7 @@ class RenderedPage:
     currency: str | None = None
     in_stock: bool | None = None
     title: str | None = None
-    format: PageFormat | None = None
+    format: PageFormat | PageKind | None = None
     fault: Fault | None = None
     delay_s: float = 0.0
 
@@ -252,6 +271,17 @@ def fault_of(cfg: ShopConfig, product_id: int) -> Fault | None:
     return _RANDOM_FAULTS[(h >> 24) % len(_RANDOM_FAULTS)]
 
 
+def kind_of(cfg: ShopConfig, product_id: int) -> PageKind | None:
+    """The real-shop page kind of an id, or None for a classic `PageFormat` page."""
+    fixed = _KIND_BY_ID.get(product_id)
+    if fixed is not None or cfg.real_kind_share <= 0 or product_id >= RESERVED_ID_BASE:
+        return fixed
+    h = _h(cfg.seed, product_id, 17)
+    if h % 1_000_000 >= cfg.real_kind_share * 1_000_000:
+        return None
+    return _KINDS[(h >> 24) % len(_KINDS)]
+
+
 def product(cfg: ShopConfig, product_id: int) -> Product:
     seed, pid = cfg.seed, product_id
     slug, nouns, _, _ = _CATEGORIES[category_index(pid)]
@@ -265,7 +295,9 @@ def product(cfg: ShopConfig, product_id: int) -> Product:
     cents, ending, currency = _base(seed, pid)
     fmt = _FORMAT_BY_ID.get(pid) or _FORMATS[(h >> 52) % len(_FORMATS)]
     base = _dec(_with_ending(cents, ending))
-    return Product(pid, title, brand, slug, currency, fmt, base, fault_of(cfg, pid))
+    return Product(
+        pid, title, brand, slug, currency, fmt, base, fault_of(cfg, pid), kind_of(cfg, pid)
+    )
 
 
 # Rendering lives in pages.py (which imports this module); re-exported here for convenience.

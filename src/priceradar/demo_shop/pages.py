@@ -6,6 +6,7 @@ import html
 import json
 from functools import lru_cache
 
+from priceradar.demo_shop import kinds
 from priceradar.demo_shop.catalog import (
     CATEGORIES,
     CATEGORY_PAGE_SIZE,
@@ -242,7 +243,8 @@ def render_product_page(
     fault = p.fault
     if fault not in (None, Fault.SLOW) and (fault is not Fault.FLAKY or first_in_epoch):
         return _fault_page(cfg, p, epoch, base_url)
-    head, main, tail, cents, stock = _sections(p, epoch, cfg, base_url)
+    render = _sections if p.kind is None else kinds.sections
+    head, main, tail, cents, stock = render(p, epoch, cfg, base_url)
     top, bottom = padding(cfg.page_padding_bytes)
     return RenderedPage(
         200,
@@ -253,7 +255,7 @@ def render_product_page(
         currency=p.currency,
         in_stock=stock,
         title=p.title,
-        format=p.format,
+        format=p.kind or p.format,
         fault=p.fault,
         delay_s=cfg.slow_delay_s if p.fault is Fault.SLOW else 0.0,
     )

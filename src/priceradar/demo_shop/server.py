@@ -310,6 +310,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--catalog-size", type=int, default=10_000)
     parser.add_argument("--sitemap-page-size", type=int, default=1000)
     parser.add_argument("--reuse-port", action="store_true")
+    parser.add_argument(
+        "--real-kinds", type=float, default=0.0, help="share of real-shop page kinds (kinds.py)"
+    )
     args = parser.parse_args(argv)
     cfg = ShopConfig(
         seed=args.seed,
@@ -319,6 +322,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         slow_delay_s=args.slow_delay,
         catalog_size=args.catalog_size,
         sitemap_page_size=args.sitemap_page_size,
+        real_kind_share=args.real_kinds,
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(cfg, args.host, args.port, reuse_port=args.reuse_port))

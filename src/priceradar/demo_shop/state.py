@@ -125,7 +125,16 @@ class ShopState:
         price = price_at(product_id, epoch, seed=seed)
         stock = in_stock_at(product_id, epoch, seed=seed)
         return ProductTruth(
-            product_id, count, status, epoch, price, p.currency, stock, p.title, p.format, fault
+            product_id,
+            count,
+            status,
+            epoch,
+            price,
+            p.currency,
+            stock,
+            p.title,
+            p.kind or p.format,
+            fault,
         )
 
     def stats(self) -> dict[str, object]:
