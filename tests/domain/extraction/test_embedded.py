@@ -222,3 +222,49 @@ def test_magento_final_price_not_old_price() -> None:
 )
 def test_dom_platforms(body: str, price: str) -> None:
     assert got(page(body=body)).price == Decimal(price)
+
+
+def test_apollo_refs_are_resolved_and_unnamed_products_are_not_taken() -> None:
+    cache = {
+        "Product:1": {
+            "__typename": "Product",
+            "name": "Espresso Machine",
+            "price": {"__ref": "M:1"},
+        },
+        "M:1": {"amount": 129.95, "currency": "EUR"},
+        "Product:2": {"name": "Milk Jug", "price": {"amount": 14.95, "currency": "EUR"}},
+    }
+    body = "<h1>Espresso Machine</h1>" + script(f"window.__APOLLO_STATE__ = {json.dumps(cache)}")
+
+    assert got(page(body=body)).price == Decimal("129.95")
+    lone = {"Product:2": cache["Product:2"]}
+    other = "<h1>Espresso Machine</h1>" + script(f"window.__APOLLO_STATE__ = {json.dumps(lone)}")
+    assert isinstance(extract_product(page(body=other), URL), ExtractionFailure)
+
+
+def test_variant_chosen_by_an_option_parameter() -> None:
+    def variant(size: str, amount: str) -> dict[str, Any]:
+        return {
+            "selectedOptions": [{"name": "Size", "value": size}],
+            "price": {"amount": amount, "currencyCode": "USD"},
+        }
+
+    product = {"name": "Jacket", "variants": [variant("S", "120.00"), variant("L", "130.00")]}
+    body = "<h1>Jacket</h1>" + script(
+        json.dumps({"props": {"product": product}}), id="__NEXT_DATA__", type="application/json"
+    )
+
+    assert got(page(body=body), URL + "?size=L").price == Decimal("130.00")
+    ranged = got(page(body=body))
+    assert (ranged.price, ranged.price_high) == (Decimal("120.00"), Decimal("130.00"))
+
+
+def test_named_window_state_with_selling_and_original_price() -> None:
+    price = {"originalPrice": {"value": 1599.99}, "sellingPrice": {"value": 1299.99}}
+    state = {"product": {"name": "Espresso Machine", "price": price | {"currency": "TRY"}}}
+    assignment = f"window.__PRODUCT_DETAIL_APP_INITIAL_STATE__={json.dumps(state)};"
+    body = "<h1>Espresso Machine</h1>" + script(assignment)
+
+    result = got(page(body=body))
+
+    assert (result.price, result.currency) == (Decimal("1299.99"), "TRY")

@@ -389,3 +389,21 @@ def test_json_ld_hostile_extras_never_cost_the_price(extras: dict[str, Any]) -> 
     result = ok(page(ld(json.dumps(product(offer(), **extras)))))
 
     assert result.price == Decimal("1299.99")
+
+
+def test_json_ld_capitalised_offers_key() -> None:
+    node = {"@context": "https://schema.org", "@type": ["Product", "SubType"], "name": "Lamp",
+            "Offers": {"@type": "Offer", "price": 121.95, "priceCurrency": "EUR"}}  # fmt: skip
+
+    assert ok(page(ld(node))).price == Decimal("121.95")
+
+
+def test_json_ld_quantity_tiers_take_the_single_piece_price() -> None:
+    tiers = [
+        offer("24.90", "EUR", eligibleQuantity={"minValue": 1}),
+        offer("21.50", "EUR", eligibleQuantity={"minValue": 10}),
+    ]
+
+    result = ok(page(ld(product(tiers))))
+
+    assert (result.price, result.price_high) == (Decimal("24.90"), None)

@@ -164,3 +164,44 @@ def test_explain_lists_candidates_with_features() -> None:
     assert best.price == Decimal("39.99") and any("named price" in f for f in best.features)
     assert any(c.price == Decimal("59.99") and "struck or old price -9" in c.features for c in rest)
     assert [m for m, _ in explained.tried][-1] == "visible"
+
+
+def test_old_price_first_in_a_pair_beside_a_discount() -> None:
+    html = product_page(
+        '<div class="x1"><div class="a9">₹79,900</div><div class="b7">₹65,999</div>'
+        "<span>17% off</span></div>",
+    )
+
+    assert visible(html, "https://shop.example/p/phone").price == Decimal("65999")
+
+
+def test_prices_under_a_related_heading_are_someone_elses() -> None:
+    related = (
+        '<div class="q1"><h2>Similar products</h2>'
+        + "".join(
+            f'<div class="q2"><a>Item</a><div class="q3">€{p}</div></div>'
+            for p in ("19,90", "29,90", "9,90")
+        )
+        + "</div>"
+    )
+
+    result = visible(product_page('<div class="product-price">€39,99</div>', related))
+
+    assert result.price == Decimal("39.99")
+
+
+def test_labels_beside_the_price_decide_installment_and_shipping() -> None:
+    html = product_page(
+        '<div class="product-price">€119,88</div>'
+        '<p class="info">en 10x <span class="product-price">€11,99</span> sin interés</p>'
+        '<p class="info">Versand: <span class="product-price">€4,95</span></p>'
+    )
+
+    assert visible(html).price == Decimal("119.88")
+
+
+@pytest.mark.parametrize("text", ["129,000원", "12,800円"])
+def test_won_and_yen_signs(text: str) -> None:
+    html = product_page(f'<div class="product-price">{text}</div>')
+
+    assert visible(html, "https://shop.example/p/x").currency in {"KRW", "JPY"}

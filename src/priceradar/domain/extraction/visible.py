@@ -27,6 +27,8 @@ THRESHOLD = 7.0  # a lone price with a currency next to the h1 scores ~9; noise 
 MARGIN = 3.0  # the winner must beat the best other amount by this much
 _MAX_PRICE_TEXT = 40  # characters of a price element's text; "1.299,99 € inkl. MwSt." fits
 _MAX_CANDIDATES = 300
+_FIRST_NAME = "first price after the h1"
+_FIRST = f"{_FIRST_NAME} +2"  # as the feature list shows it
 _MAX_MARK = 5  # non-digit characters a price element may hold besides its number ("EUR", "zł*")
 _MAX_TEXT_NODES = 20_000
 _NUMBER = re.compile(r"\d(?:[\d.,'\u00a0\u202f ]*\d)?")
@@ -128,7 +130,7 @@ def _collect(
             cand.add(2, "currency mark")
             if after_h1 and h1 is not None and not first_given:
                 first_given = True
-                cand.add(2, "first price after the h1")
+                cand.add(2, _FIRST_NAME)
         if element.parent is not None:
             cand.block = element.parent.mem_id
             if element.parent.mem_id not in blocks:
@@ -153,9 +155,12 @@ def _pairs(cands: list[Candidate], blocks: dict[int, bool]) -> None:
         prices = {c.price for c in group}
         if len(prices) == 2:
             high = max(prices)
+            first = any(c.price == high and _FIRST in c.features for c in group)
             for cand in group:
                 if cand.price == high:
                     cand.add(-5, "higher price beside a discount")
+                elif first:  # the old price came first: the first current price is this one
+                    cand.add(2, "first current price after the h1")
 
 
 def _attr_candidate(node: LexborNode, hint: str | None) -> Candidate | None:
