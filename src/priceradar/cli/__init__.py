@@ -12,6 +12,7 @@ from priceradar.cli import commands, watches
 from priceradar.cli import demo as demo_commands
 from priceradar.cli import deploy as deploy_commands
 from priceradar.cli.discover import discover_command
+from priceradar.cli.extract import extract
 from priceradar.config import ConfigError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -27,6 +28,7 @@ app.command("api")(api_commands.api)
 app.add_typer(api_commands.api_key, name="api-key")
 app.command("flower")(api_commands.flower)
 app.command("discover")(discover_command)
+app.command("extract")(extract)
 app.add_typer(bench_commands.app, name="bench")
 app.add_typer(watches.app, name="watches")
 app.add_typer(watches.deals_app, name="deals")
