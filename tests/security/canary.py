@@ -81,6 +81,7 @@ class Shop:
     def __init__(self) -> None:
         self.requests: list[str] = []
         self.lists: dict[str, list[str]] = {}
+        self.targets: list[str] = []  # `/hook/STATUS/I` redirects to targets[I]
         shop = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -96,7 +97,10 @@ class Shop:
                 shop.requests.append(self.path)
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
-                if parts.path in ("/go", "/hook"):
+                if parts.path.startswith("/hook/"):
+                    _, _, status, index = parts.path.split("/")
+                    self._reply(int(status), Location=shop.targets[int(index)])
+                elif parts.path == "/go":
                     status = int(query.get("status", ["302"])[0])
                     self._reply(status, Location=query["to"][0])
                 elif parts.path == "/loop":

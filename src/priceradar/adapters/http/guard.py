@@ -16,6 +16,7 @@ Public surface for other callers:
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -42,10 +43,18 @@ def check_address(
 
     With `port` (the one connected to), a `host:port` allow entry counts as well."""
     if not is_public_address(address) and not host_allowed_private(host, allowed, port):
-        shown = parse_ip_host(address) or address
-        if parse_ip_host(host) is not None:
-            raise ForbiddenTarget(f"{host} is the non-public address {shown}; {ALLOW_HINT}")
+        shown = _shown(address)
         raise ForbiddenTarget(f"{host} resolves to non-public address {shown}; {ALLOW_HINT}")
+
+
+def _shown(address: str) -> str:
+    """An address as people write it: inet_aton forms decoded, mapped IPv4 dotted."""
+    ip = parse_ip_host(address)
+    if ip is None:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return f"::ffff:{ip.ipv4_mapped}"
+    return str(ip)
 
 
 def check_literal_host(host: str, allowed: tuple[str, ...] = (), port: int | None = None) -> None:

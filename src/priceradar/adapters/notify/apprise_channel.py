@@ -19,6 +19,7 @@ from typing import Any
 import apprise
 from apprise.plugins.zulip import NotifyZulip
 
+from priceradar.adapters.http.blocking import run_guarded
 from priceradar.adapters.http.targets import HostVetter, Refusal
 from priceradar.adapters.notify import Limit, SendOutcome, SendResult
 from priceradar.domain.messages import DEFAULT_TEMPLATE, MessageFacts, plain_title, render_plain
@@ -128,28 +129,37 @@ class AppriseChannel:
         return []  # Apprise's plugins throttle themselves per service
 
     async def send(self, target: str, facts: MessageFacts) -> SendResult:
-        notifier = apprise.Apprise()
-        if not notifier.add(target):
+        plugin = apprise.Apprise.instantiate(target)
+        if plugin is None:
             return SendResult(SendOutcome.BAD_DESTINATION, "apprise cannot use this URL")
         refused = await self._refusal(target)
         if refused is not None:
             return refused
         body, title = render_plain(facts, self.template), plain_title(facts)
-        result = await asyncio.to_thread(
-            notifier.notify,
-            body=body,
-            title=title,
-            body_format=apprise.NotifyFormat.TEXT,
-            timeout=self.timeout_s,
-        )
+        # The plugin runs in this thread (not Apprise's pool) so the connection guard applies:
+        # every address it connects to is checked, and no redirect is followed.
+        try:
+            result = await asyncio.wait_for(
+                asyncio.to_thread(
+                    run_guarded,
+                    self.hosts.allowed_private_hosts,
+                    plugin.notify,
+                    body=body,
+                    title=title,
+                    body_format=apprise.NotifyFormat.TEXT,
+                ),
+                self.timeout_s,
+            )
+        except TimeoutError:
+            result = False
         if result:
             return SendResult(SendOutcome.SENT)
         return SendResult(SendOutcome.RETRY, f"apprise: delivery failed to {describe(target)}")
 
     async def _refusal(self, target: str) -> SendResult | None:
         """Re-check the URL's servers now: the name may resolve elsewhere than when it was
-        stored (DNS rebinding). Apprise resolves once more when it connects, so this narrows
-        the window to milliseconds rather than closing it."""
+        stored. The send itself is guarded at connect time too (`run_guarded`); this check
+        gives the clear reason and disables a destination that can never work."""
         refusal = await asyncio.to_thread(destination_refusal, target, self.hosts)
         if refusal is None:
             return None
