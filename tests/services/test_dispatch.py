@@ -8,8 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
-from priceradar.adapters.db.dispatch import Leased
-from priceradar.services.dispatch import DispatchLimits, dispatch_due, group_batches, lease_batches
+from priceradar.adapters.db.schedule import Leased
+from priceradar.services.schedule import (
+    Batch,
+    DispatchLimits,
+    dispatch_due,
+    group_batches,
+    lease_batches,
+)
 from tests.support.factories import NOW, column, make_products, set_columns
 
 LIMITS = DispatchLimits(lease_s=600, batch_size=3, max_per_tick=1000, max_in_flight=1000)
@@ -57,6 +63,42 @@ def test_leased_products_are_not_dispatched_again_until_the_lease_expires(engine
     assert in_flight == 0
 
 
+def test_a_lease_keeps_the_due_time(engine: Engine) -> None:
+    # Given a due product that is leased
+    (pid,) = make_products(engine, 1, next_check_at=NOW - timedelta(minutes=3))
+    lease_batches(engine, LIMITS, NOW)
+    # Then it is in flight but its due time did not move
+    assert column(engine, "next_check_at", [pid]) == {pid: NOW - timedelta(minutes=3)}
+    assert column(engine, "lease_until", [pid]) == {pid: NOW + timedelta(seconds=600)}
+
+
+def test_an_expired_lease_is_due_at_its_original_time_ahead_of_newer_work(
+    engine: Engine,
+) -> None:
+    # Given products leased to a worker that died, and a backlog that came due later
+    orphans = make_products(engine, 3, next_check_at=NOW - timedelta(minutes=1))
+    lease_batches(engine, LIMITS, NOW)
+    backlog = make_products(
+        engine, 20, start=100, next_check_at=NOW + timedelta(seconds=LIMITS.lease_s - 30)
+    )
+    # When the lease has run out and the dispatcher has room for three
+    later = NOW + timedelta(seconds=LIMITS.lease_s + 1)
+    batches, _ = lease_batches(engine, LIMITS, later, limit=3)
+    # Then the orphans go first: they were due before any of the backlog
+    assert sorted(i for b in batches for i in b.product_ids) == orphans
+    assert not set(backlog) & {i for b in batches for i in b.product_ids}
+
+
+def test_every_lease_carries_a_fresh_token(engine: Engine) -> None:
+    ids = make_products(engine, 4)
+    first, _ = lease_batches(engine, LIMITS, NOW)
+    again, _ = lease_batches(engine, LIMITS, NOW + timedelta(seconds=LIMITS.lease_s + 1))
+    tokens = {b.lease_token for b in first}
+    assert len(tokens) == 1 and None not in tokens
+    assert {b.lease_token for b in again} & tokens == set()
+    assert set(column(engine, "lease_token", ids).values()) == {b.lease_token for b in again}
+
+
 def test_in_flight_budget_is_backpressure(engine: Engine) -> None:
     make_products(engine, 10)
     limits = DispatchLimits(lease_s=600, batch_size=100, max_per_tick=1000, max_in_flight=6)
@@ -84,7 +126,7 @@ def test_batches_group_by_domain_and_respect_size() -> None:
 def test_enqueue_failure_keeps_the_leases_for_redispatch(engine: Engine) -> None:
     ids = make_products(engine, 2)
 
-    def broken(_ids: list[int], _priority: int) -> None:
+    def broken(_batch: Batch) -> None:
         raise ConnectionError("broker down")
 
     with pytest.raises(ConnectionError):

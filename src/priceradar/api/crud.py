@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, not_, select, update
 
 from priceradar.adapters.db.products import NewProduct, insert_products
+from priceradar.adapters.db.schedule import due
 from priceradar.adapters.db.tables import deals, history, products
 
 P = products.c
@@ -83,7 +84,7 @@ def list_products(
     if filters.priority_band is not None:
         stmt = stmt.where(P.priority_band == filters.priority_band)
     if filters.due is not None:
-        stmt = stmt.where((P.next_check_at <= now) if filters.due else (P.next_check_at > now))
+        stmt = stmt.where(due(now) if filters.due else not_(due(now)))
     return conn.execute(stmt).all()
 
 

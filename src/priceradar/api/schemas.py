@@ -152,6 +152,7 @@ class Statistics(BaseModel):
     by_priority: dict[str, int]
     due_now: dict[str, int]
     in_flight: int
+    orphaned: int  # leases that ran out before a result was stored; these are due again
     never_checked: int
     outcomes: dict[str, int]
     most_overdue_s: float

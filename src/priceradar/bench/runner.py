@@ -35,8 +35,8 @@ from priceradar.bench.stack import (
 )
 from priceradar.bench.verify import count_wrong_prices
 from priceradar.config import load_settings
-from priceradar.services.dispatch import DispatchLimits, lease_batches
 from priceradar.services.priorities import update_product_priorities
+from priceradar.services.schedule import DispatchLimits, lease_batches
 from priceradar.worker.app import broker_priority, create_app
 
 BENCH_DB = "priceradar_bench"
@@ -204,7 +204,7 @@ def _dispatch_all(engine: Engine, env: dict[str, str], cfg: BenchConfig) -> dict
                 app.send_task(
                     "batch_price_check",
                     args=[b.product_ids],
-                    kwargs={"priority": b.priority},
+                    kwargs={"priority": b.priority, "lease_token": b.lease_token},
                     priority=broker_priority(b.priority, "redis"),
                     producer=producer,
                     ignore_result=True,

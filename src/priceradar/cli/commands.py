@@ -10,13 +10,12 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import func, select, update
 
 from priceradar.adapters.db import migrate
-from priceradar.adapters.db.models import PriceHistory, Product
-from priceradar.adapters.db.products import status_counts
+from priceradar.adapters.db.products import check_totals, status_counts
 from priceradar.cli.context import engine, settings
 from priceradar.services.catalog import AddReport, ProductInput, add_products, read_csv
+from priceradar.services.schedule import make_all_due, schedule_counts
 
 console = Console()
 db = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -82,13 +81,7 @@ def check(
         result = batch_price_check.delay(product, priority=10)
         console.print(f"enqueued check of {len(product)} product(s): task {result.id}")
     if all_:
-        now = datetime.now(UTC)
-        with engine().begin() as conn:
-            due = conn.execute(
-                update(Product)
-                .where(Product.status == "active", Product.lease_until.is_(None))
-                .values(next_check_at=now)
-            ).rowcount
+        due = make_all_due(engine(), datetime.now(UTC))
         dispatch_due_checks.delay()
         console.print(f"{due} product(s) due now; the dispatcher enqueues them in batches")
 
@@ -120,18 +113,13 @@ def run(
 
 def status() -> None:
     """Products by last outcome, what is due, in flight, and the latest check."""
-    now = datetime.now(UTC)
+    groups = schedule_counts(engine(), datetime.now(UTC))
     with engine().connect() as conn:
         counts = status_counts(conn)
-        total, due, leased, last = conn.execute(
-            select(
-                func.count(),
-                func.count().filter(Product.next_check_at <= now, Product.status == "active"),
-                func.count().filter(Product.lease_until > now),
-                func.max(Product.last_checked_at),
-            )
-        ).one()
-        history = conn.execute(select(func.count()).select_from(PriceHistory)).scalar_one()
+        last, history = check_totals(conn)
+    total = sum(g.n for g in groups)
+    due = sum(g.due for g in groups)
+    leased = sum(g.in_flight for g in groups)
     table = Table("outcome", "products")
     for outcome, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         table.add_row(outcome, str(n))

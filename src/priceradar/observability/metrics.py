@@ -29,6 +29,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import Connection, Engine, func, select
 
+from priceradar.adapters.db.schedule import band_counts
 from priceradar.adapters.db.tables import deals, notifications, products
 from priceradar.config import Settings
 
@@ -204,20 +205,20 @@ class PriceradarCollector(Collector):
         return [products_g, checks_c, failures_c]
 
     def _staleness(self, conn: Connection, now: datetime) -> list[Metric]:
-        due = P.next_check_at <= now
-        rows = conn.execute(
-            select(
-                P.priority_band,
-                func.count().filter(due),
-                func.min(P.next_check_at).filter(due),
-                func.count().filter(P.lease_until > now),
-            )
-            .where(P.status == "active")
-            .group_by(P.priority_band)
-        ).all()
+        due: dict[int, int] = defaultdict(int)
+        first_due: dict[int, datetime] = {}
+        leased = orphaned = 0
+        for row in band_counts(conn, now):
+            band = int(row.priority_band)
+            due[band] += int(row.due or 0)
+            if row.oldest_due_at is not None:
+                at = _aware(row.oldest_due_at)
+                first_due[band] = min(at, first_due.get(band, at))
+            leased += int(row.in_flight or 0)
+            orphaned += int(row.orphaned or 0)
         overdue = GaugeMetricFamily(
             "priceradar_overdue_products",
-            "Active products whose next check time has passed, by priority band (0 = urgent).",
+            "Active products due and not in flight, by priority band (0 = urgent).",
             labels=["band"],
         )
         oldest = GaugeMetricFamily(
@@ -225,17 +226,20 @@ class PriceradarCollector(Collector):
             "How long the most overdue active product has waited past its check time.",
             labels=["band"],
         )
+        for band in sorted(due):
+            overdue.add_metric([str(band)], due[band])
+            waited = (now - first_due[band]).total_seconds() if band in first_due else 0.0
+            oldest.add_metric([str(band)], max(0.0, waited))
         in_flight = GaugeMetricFamily(
             "priceradar_in_flight_products", "Products leased to a queued or running check."
         )
-        leased_total = 0
-        for band, n_due, first_due, leased in rows:
-            overdue.add_metric([str(band)], int(n_due))
-            waited = (now - _aware(first_due)).total_seconds() if first_due is not None else 0.0
-            oldest.add_metric([str(band)], max(0.0, waited))
-            leased_total += int(leased)
-        in_flight.add_metric([], leased_total)
-        return [overdue, oldest, in_flight]
+        in_flight.add_metric([], leased)
+        lost = GaugeMetricFamily(
+            "priceradar_orphaned_products",
+            "Products whose lease ran out before a result was stored (due again, not yet leased).",
+        )
+        lost.add_metric([], orphaned)
+        return [overdue, oldest, in_flight, lost]
 
     @staticmethod
     def _queue_metric(lengths: dict[tuple[str, str], int]) -> Metric:

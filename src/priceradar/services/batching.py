@@ -20,10 +20,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from priceradar.adapters.db.engine import make_engine
-from priceradar.adapters.db.priorities import statistics_rows
 from priceradar.config import Settings, load_settings
 from priceradar.domain.priority import Band
-from priceradar.services.dispatch import dispatch_limits, lease_batches
+from priceradar.services.schedule import (
+    BandCounts,
+    dispatch_limits,
+    lease_batches,
+    schedule_counts,
+)
 
 # The seed's three sweeps, by band threshold: high >= 80, medium 40-79, low < 40.
 SWEEPS = {"high": (80, 101), "medium": (40, 80), "low": (0, 40)}
@@ -74,17 +78,15 @@ class SmartBatchProcessor:
     def get_statistics(self) -> dict[str, Any]:
         """Counts by priority, due, in flight, outcomes and the worst lateness: one query."""
         now = datetime.now(UTC)
-        with self.engine.connect() as conn:
-            rows = statistics_rows(conn, now)
-        return summarize(rows, self.settings.priority_bands, now)
+        return summarize(schedule_counts(self.engine, now), self.settings.priority_bands, now)
 
 
-def summarize(rows: Sequence[Any], bands: Sequence[Band], now: datetime) -> dict[str, Any]:
+def summarize(rows: Sequence[BandCounts], bands: Sequence[Band], now: datetime) -> dict[str, Any]:
     by_status: Counter[str] = Counter()
     by_priority: Counter[str] = Counter()
     due: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
-    in_flight = 0
+    in_flight = orphaned = 0
     oldest: datetime | None = None
     for row in rows:
         band = min(int(row.priority_band), len(bands) - 1)
@@ -92,8 +94,9 @@ def summarize(rows: Sequence[Any], bands: Sequence[Band], now: datetime) -> dict
         outcomes[row.outcome or "never"] += row.n
         if row.status == "active":
             by_priority[sweep_of(band, bands)] += row.n
-        due[sweep_of(band, bands)] += int(row.due or 0)
-        in_flight += int(row.in_flight or 0)
+        due[sweep_of(band, bands)] += row.due
+        in_flight += row.in_flight
+        orphaned += row.orphaned
         if row.oldest_due_at is not None and (oldest is None or row.oldest_due_at < oldest):
             oldest = row.oldest_due_at
     return {
@@ -103,6 +106,7 @@ def summarize(rows: Sequence[Any], bands: Sequence[Band], now: datetime) -> dict
         "by_priority": {name: by_priority[name] for name in SWEEPS},
         "due_now": {**{name: due[name] for name in SWEEPS}, "total": sum(due.values())},
         "in_flight": in_flight,
+        "orphaned": orphaned,
         "never_checked": outcomes["never"],
         "outcomes": dict(sorted(outcomes.items())),
         "most_overdue_s": max(0.0, (now - oldest).total_seconds()) if oldest else 0.0,

@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError, StatementError
 
 from priceradar.adapters.db import products as product_rows
 from priceradar.adapters.db.products import apply_updates, insert_history, load_targets, lock_states
+from priceradar.adapters.db.schedule import still_leased
 from priceradar.adapters.http.fetcher import Fetcher
 from priceradar.domain.check import CheckPolicy, CheckResult, FetchedPage, apply_check, classify
 from priceradar.domain.extraction import SiteRule, extract_product
@@ -199,12 +200,14 @@ def record_results(
     results: Sequence[CheckResult],
     policy: CheckPolicy,
     jitter: Callable[[], float] = random.random,
+    lease_token: str | None = None,
 ) -> tuple[int, int]:
     """Apply results to their locked rows, then detect deals in the same transaction.
 
-    Returns (history rows written, notification rows queued).
+    With a `lease_token`, results of products whose lease went to another dispatch meanwhile
+    are dropped (that dispatch checks them). Returns (history rows written, notification rows).
     """
-    states = lock_states(conn, [r.product_id for r in results])
+    states = lock_states(conn, [r.product_id for r in results], lease_token)
     applied = []
     for result in results:
         state = states.get(result.product_id)
@@ -237,7 +240,11 @@ def unstorable(result: CheckResult, exc: Exception) -> CheckResult:
 
 
 def write_isolated(
-    engine: Engine, results: Sequence[CheckResult], policy: CheckPolicy, tally: _Tally
+    engine: Engine,
+    results: Sequence[CheckResult],
+    policy: CheckPolicy,
+    tally: _Tally,
+    lease_token: str | None = None,
 ) -> None:
     """Write a group in one transaction; a refused group is bisected down to the bad rows.
 
@@ -246,14 +253,16 @@ def write_isolated(
     """
     try:
         with engine.begin() as conn:
-            history_rows, notifications = record_results(conn, results, policy)
+            history_rows, notifications = record_results(
+                conn, results, policy, lease_token=lease_token
+            )
     except OperationalError:
         raise
     except StatementError as exc:
         if len(results) > 1:
             middle = len(results) // 2
-            write_isolated(engine, results[:middle], policy, tally)
-            write_isolated(engine, results[middle:], policy, tally)
+            write_isolated(engine, results[:middle], policy, tally, lease_token)
+            write_isolated(engine, results[middle:], policy, tally, lease_token)
             return
         log.warning(
             "a check result was refused by the database",
@@ -261,7 +270,7 @@ def write_isolated(
         )
         if results[0].outcome is OutcomeKind.UNSTORABLE:
             raise
-        write_isolated(engine, [unstorable(results[0], exc)], policy, tally)
+        write_isolated(engine, [unstorable(results[0], exc)], policy, tally, lease_token)
         return
     tally.history_rows += history_rows
     tally.notifications += notifications
@@ -280,22 +289,31 @@ def check_products(
     deadline_s: float | None = None,
     plan: WritePlan | None = None,
     hand_off: HandOff | None = None,
+    lease_token: str | None = None,
 ) -> BatchSummary:
     """Check these products now. Unknown or inactive ids are skipped.
 
     With `hand_off`, products of rendered domains and script shells without a static price
     go to the browser queue (after this batch's writes) instead of being recorded here.
+
+    A batch from the dispatcher carries its `lease_token`: only products whose lease is still
+    that token's and still running are fetched, and each write stores only rows still leased
+    to it, so a message redelivered after its lease ran out or went to another dispatch checks
+    nothing. Without a token (an operator's `check --product`) the products are checked
+    unconditionally.
     """
-    ids = sorted(set(product_ids))
+    requested = ids = sorted(set(product_ids))
     with engine.begin() as conn:
-        loaded = load_targets(conn, ids)
-        if hand_off is not None:
+        if lease_token is not None:
+            ids = still_leased(conn, ids, lease_token, datetime.now(UTC))
+        loaded = load_targets(conn, ids) if ids else []
+        if hand_off is not None and loaded:
             loaded = hand_off.route(conn, loaded)
         targets = [(t.id, t.url, t.domain) for t in loaded]
     tally = _Tally()
 
     def write(results: list[CheckResult]) -> None:
-        write_isolated(engine, results, policy, tally)
+        write_isolated(engine, results, policy, tally, lease_token)
 
     if targets:
         run(
@@ -306,7 +324,7 @@ def check_products(
     handed_off = hand_off.send() if hand_off is not None else 0
     outcomes = dict(sorted(tally.outcomes.items()))
     return BatchSummary(
-        len(ids),
+        len(requested),
         sum(outcomes.values()),
         tally.history_rows,
         tally.notifications,

@@ -14,8 +14,8 @@ from typing import Any
 from priceradar.services.batching import SWEEPS, bands_between
 from priceradar.services.cleanup import cleanup_old_data as run_cleanup
 from priceradar.services.discovery import discover
-from priceradar.services.dispatch import dispatch_due, dispatch_limits
 from priceradar.services.priorities import update_product_priorities as run_priorities
+from priceradar.services.schedule import dispatch_due, dispatch_limits
 from priceradar.worker.app import app, settings
 from priceradar.worker.runtime import get_runtime
 from priceradar.worker.tasks import RETRY, enqueue_batch

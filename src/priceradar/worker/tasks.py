@@ -16,8 +16,8 @@ from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
 from priceradar.services.check import WritePlan, check_products
-from priceradar.services.dispatch import dispatch_due, dispatch_limits
 from priceradar.services.render import BrowserHandOff
+from priceradar.services.schedule import Batch, dispatch_due, dispatch_limits
 from priceradar.worker.app import app, settings
 from priceradar.worker.runtime import get_runtime, reset_runtime
 
@@ -46,7 +46,7 @@ def _close_process(**_: Any) -> None:
     get_runtime(settings).close()
 
 
-def _check(product_ids: list[int]) -> dict[str, Any]:
+def _check(product_ids: list[int], lease_token: str | None = None) -> dict[str, Any]:
     rt = get_runtime(settings)
     summary = check_products(
         product_ids,
@@ -63,6 +63,7 @@ def _check(product_ids: list[int]) -> dict[str, Any]:
             detect_shells=settings.browser_detect_shells,
             batch_size=settings.browser_batch_size,
         ),
+        lease_token=lease_token,
     )
     log.info("checked batch", extra={"product_ids": len(product_ids), **summary.as_dict()})
     if summary.notifications:
@@ -82,9 +83,14 @@ def enqueue_render(product_ids: list[int], recheck_ids: list[int]) -> None:
 
 
 @app.task(name="batch_price_check", throws=(SoftTimeLimitExceeded,), **RETRY)
-def batch_price_check(product_ids: list[int], priority: int | None = None) -> dict[str, Any]:
-    """Check a batch of products now (fetch concurrently, write results as they arrive)."""
-    return _check([int(i) for i in product_ids])
+def batch_price_check(
+    product_ids: list[int], priority: int | None = None, lease_token: str | None = None
+) -> dict[str, Any]:
+    """Check a batch of products (fetch concurrently, write results as they arrive).
+
+    From the dispatcher it carries the lease token: only products still leased to it are checked.
+    """
+    return _check([int(i) for i in product_ids], lease_token)
 
 
 @app.task(name="check_product_price", **RETRY)
@@ -93,11 +99,13 @@ def check_product_price(product_id: int, priority: int | None = None) -> dict[st
     return _check([int(product_id)])
 
 
-def enqueue_batch(product_ids: list[int], priority: int) -> None:
-    """Publish one batch; `priority` is on our 0-10 scale (translated per broker)."""
+def enqueue_batch(batch: Batch) -> None:
+    """Publish one leased batch; its priority is on our 0-10 scale (translated per broker)."""
     # Nobody reads the result of a dispatched batch: do not store 10k results an hour.
     batch_price_check.apply_async(
-        args=[product_ids], kwargs={"priority": priority}, ignore_result=True
+        args=[batch.product_ids],
+        kwargs={"priority": batch.priority, "lease_token": batch.lease_token},
+        ignore_result=True,
     )
 
 

@@ -41,7 +41,8 @@ class Base(DeclarativeBase):
 
 
 class Product(Base):
-    """One tracked product page. `next_check_at` is the schedule; a lease pushes it forward."""
+    """One tracked product page. `next_check_at` is when it is due; a lease (`lease_until`,
+    `lease_token`) marks it in flight without moving it (see domain/schedule.py)."""
 
     __tablename__ = "products"
 
@@ -73,6 +74,7 @@ class Product(Base):
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_token: Mapped[str | None] = mapped_column(String(32))  # the dispatch holding the lease
     last_history_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     check_count: Mapped[int] = mapped_column(Integer, server_default="0")

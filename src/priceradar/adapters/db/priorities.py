@@ -12,7 +12,7 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, func, literal, select, text, update
+from sqlalchemy import Connection, bindparam, func, literal, select, text, update
 
 from priceradar.adapters.db.tables import deals, history, products
 from priceradar.adapters.db.types import UTCDateTime
@@ -175,20 +175,3 @@ def _write_postgres(conn: Connection, rows: Sequence[PriorityRow]) -> None:
             " FROM tmp_priorities t WHERE p.id = t.id"
         )
     )
-
-
-def statistics_rows(conn: Connection, now: datetime) -> list[Any]:
-    """One grouped pass over products: counts, due, in flight, never checked, most overdue."""
-    c = products.c
-    active = c.status == "active"
-    due = and_(active, c.next_check_at <= now, c.lease_until.is_(None))
-    stmt = select(
-        c.priority_band,
-        c.status,
-        c.last_outcome.label("outcome"),
-        func.count().label("n"),
-        func.sum(case((due, 1), else_=0)).label("due"),
-        func.sum(case((c.lease_until > now, 1), else_=0)).label("in_flight"),
-        func.min(case((due, c.next_check_at))).label("oldest_due_at"),
-    ).group_by(c.priority_band, c.status, c.last_outcome)
-    return list(conn.execute(stmt))

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from priceradar.adapters.db.schedule import holds_lease
 from priceradar.adapters.db.tables import history, products
 from priceradar.domain.check import HistoryRow, ProductState, ProductUpdate
 
@@ -76,8 +77,14 @@ def load_targets(conn: Connection, ids: Iterable[int]) -> list[Target]:
     return [Target(r.id, r.url, r.domain) for r in conn.execute(stmt)]
 
 
-def lock_states(conn: Connection, ids: Iterable[int]) -> dict[int, ProductState]:
-    """Read the rows a batch will update, locked in id order (no deadlocks between batches)."""
+def lock_states(
+    conn: Connection, ids: Iterable[int], lease_token: str | None = None
+) -> dict[int, ProductState]:
+    """Read the rows a batch will update, locked in id order (no deadlocks between batches).
+
+    With a `lease_token`, only rows whose lease is still that token's: a product re-leased to
+    another dispatch meanwhile is that dispatch's to write.
+    """
     c = products.c
     stmt = (
         select(
@@ -99,6 +106,8 @@ def lock_states(conn: Connection, ids: Iterable[int]) -> dict[int, ProductState]
         .order_by(c.id)
         .with_for_update()
     )
+    if lease_token is not None:
+        stmt = stmt.where(holds_lease(lease_token))
     return {r.id: ProductState(**r._asdict()) for r in conn.execute(stmt)}
 
 
@@ -122,6 +131,7 @@ _UPDATE = (
         last_checked_at=bindparam("last_checked_at"),
         next_check_at=bindparam("next_check_at"),
         lease_until=None,
+        lease_token=None,
         last_history_at=bindparam("last_history_at"),
         check_count=bindparam("check_count"),
         failure_count=bindparam("failure_count"),
@@ -154,3 +164,12 @@ def status_counts(conn: Connection) -> dict[str, int]:
     outcome = func.coalesce(products.c.last_outcome, "never")
     rows = conn.execute(select(outcome, func.count()).group_by(outcome))
     return {str(k): int(v) for k, v in rows}
+
+
+def check_totals(conn: Connection) -> tuple[datetime | None, int]:
+    """(latest check time, price history rows)."""
+    last = conn.execute(select(func.max(products.c.last_checked_at))).scalar_one()
+    rows = conn.execute(select(func.count()).select_from(history)).scalar_one()
+    if isinstance(last, str):  # MAX() over a TypeDecorator comes back raw on SQLite
+        last = datetime.fromisoformat(last)
+    return last, int(rows)

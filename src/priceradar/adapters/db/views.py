@@ -20,6 +20,7 @@ from sqlalchemy import (
     tuple_,
 )
 
+from priceradar.adapters.db.schedule import due, in_flight
 from priceradar.adapters.db.tables import deals, history, products
 from priceradar.adapters.db.types import UTCDateTime
 
@@ -213,14 +214,16 @@ def freshness(conn: Connection, now: datetime, overdue_after_s: float) -> Freshn
         select(
             func.count().filter(active),
             func.count().filter(~active),
-            func.count().filter(active, due_at <= now),
-            func.count().filter(P.lease_until > now),
+            func.count().filter(due(now)),
+            func.count().filter(in_flight(now)),
             func.max(P.last_checked_at),
         )
     ).one()
     n_active, n_inactive, n_due, n_leased, last = row
     overdue_at = now - timedelta(seconds=overdue_after_s)
-    n_overdue = conn.execute(select(func.count()).where(active, due_at <= overdue_at)).scalar_one()
+    n_overdue = conn.execute(
+        select(func.count()).where(due(now), due_at <= overdue_at)
+    ).scalar_one()
 
     def lateness(fraction: float) -> float | None:
         if not n_due:
@@ -228,11 +231,7 @@ def freshness(conn: Connection, now: datetime, overdue_after_s: float) -> Freshn
         # Sorted by due time descending, the p-th percentile of lateness is at rank p·n.
         rank = min(n_due - 1, int(fraction * n_due))
         at = conn.execute(
-            select(due_at)
-            .where(active, due_at <= now)
-            .order_by(due_at.desc())
-            .offset(rank)
-            .limit(1)
+            select(due_at).where(due(now)).order_by(due_at.desc()).offset(rank).limit(1)
         ).scalar()
         return None if at is None else max(0.0, (now - _aware(at)).total_seconds())
 

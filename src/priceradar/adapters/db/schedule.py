@@ -1,0 +1,125 @@
+"""The schedule in SQL: leasing due products, and the one SQL form of due / in flight / orphaned.
+
+The definitions are `domain/schedule.py`'s; every query that asks "is it due" uses the
+expressions here (dispatcher, sweeps, API, CLI, statistics, metrics).
+
+A lease sets `lease_until` and `lease_token` and leaves `next_check_at` alone: when a worker
+dies, its products are due again at their original time, ahead of newer work. On PostgreSQL the
+inner SELECT takes row locks with SKIP LOCKED, so concurrent dispatchers lease disjoint rows; on
+SQLite the IMMEDIATE transaction makes the statement the only writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select, update
+
+from priceradar.adapters.db.tables import products
+
+c = products.c
+
+
+def in_flight(now: datetime) -> ColumnElement[bool]:
+    return c.lease_until > now
+
+
+def orphaned(now: datetime) -> ColumnElement[bool]:
+    return c.lease_until <= now
+
+
+def not_in_flight(now: datetime) -> ColumnElement[bool]:
+    return or_(c.lease_until.is_(None), c.lease_until <= now)
+
+
+def due(now: datetime) -> ColumnElement[bool]:
+    return and_(c.status == "active", c.next_check_at <= now, not_in_flight(now))
+
+
+def holds_lease(token: str) -> ColumnElement[bool]:
+    """Rows whose lease belongs to the dispatch that issued `token`."""
+    return c.lease_token == token
+
+
+@dataclass(frozen=True, slots=True)
+class Leased:
+    id: int
+    domain: str
+    priority_band: int
+
+
+def lease_due(
+    conn: Connection,
+    now: datetime,
+    lease_until: datetime,
+    token: str,
+    limit: int,
+    bands: Iterable[int],
+) -> list[Leased]:
+    """Lease up to `limit` due active products, walking the given bands most urgent first.
+
+    One index range scan per band on ix_products_due (priority_band, next_check_at), oldest
+    due time first. Rows in flight are skipped on the way; there are at most
+    `max_in_flight` of them, so the cost stays proportional to the work, not the table.
+    """
+    leased: list[Leased] = []
+    for band in sorted(bands):
+        remaining = limit - len(leased)
+        if remaining <= 0:
+            break
+        chosen = (
+            select(c.id)
+            .where(c.priority_band == band, due(now))
+            .order_by(c.next_check_at)
+            .limit(remaining)
+            .with_for_update(skip_locked=True)
+        )
+        stmt = (
+            update(products)
+            .where(c.id.in_(chosen.scalar_subquery()))
+            .values(lease_until=lease_until, lease_token=token)
+            .returning(c.id, c.domain, c.priority_band)
+        )
+        leased.extend(Leased(r.id, r.domain, r.priority_band) for r in conn.execute(stmt))
+    return leased
+
+
+def count_in_flight(conn: Connection, now: datetime) -> int:
+    """Products leased and not yet expired: checks queued or running right now."""
+    stmt = select(func.count()).select_from(products).where(in_flight(now))
+    return int(conn.execute(stmt).scalar_one())
+
+
+def still_leased(conn: Connection, ids: Sequence[int], token: str, now: datetime) -> list[int]:
+    """Those of `ids` whose lease is still this token's and has not run out, in id order."""
+    stmt = (
+        select(c.id).where(c.id.in_(list(ids)), holds_lease(token), in_flight(now)).order_by(c.id)
+    )
+    return [int(i) for i in conn.execute(stmt).scalars()]
+
+
+def make_due(conn: Connection, now: datetime) -> int:
+    """Every active product not in flight becomes due now (`priceradar check --all`)."""
+    stmt = (
+        update(products).where(c.status == "active", not_in_flight(now)).values(next_check_at=now)
+    )
+    return int(conn.execute(stmt).rowcount)
+
+
+def band_counts(conn: Connection, now: datetime) -> list[Any]:
+    """Per (band, status, last outcome): products, due, in flight, orphaned, oldest due time."""
+    is_due = due(now)
+    stmt = select(
+        c.priority_band,
+        c.status,
+        c.last_outcome.label("outcome"),
+        func.count().label("n"),
+        func.sum(case((is_due, 1), else_=0)).label("due"),
+        func.sum(case((in_flight(now), 1), else_=0)).label("in_flight"),
+        func.sum(case((orphaned(now), 1), else_=0)).label("orphaned"),
+        func.min(case((is_due, c.next_check_at))).label("oldest_due_at"),
+    ).group_by(c.priority_band, c.status, c.last_outcome)
+    return list(conn.execute(stmt))

@@ -1,0 +1,64 @@
+"""The schedule's vocabulary, in one place: what due, in flight, orphaned and overdue mean.
+
+A product row carries three schedule columns:
+
+- `next_check_at`: when the product is next due. Only a stored check result moves it (and an
+  operator or the priority sweep, for a product not in flight). A lease never moves it, so a
+  product whose worker died is due at its ORIGINAL time again and goes ahead of newer work.
+- `lease_until`: while in the future the product is in flight (queued or being checked);
+  the dispatcher does not hand it out again.
+- `lease_token`: which dispatch holds the lease. The batch message carries it; a copy of the
+  message redelivered after its lease was lost or handed to another dispatch checks nothing.
+
+Definitions (the SQL twins live in `adapters/db/schedule.py`; both must agree):
+
+- in flight: `lease_until > now`
+- orphaned:  `lease_until <= now` (a lease ran out before its check was stored: the worker died
+  or the message was lost); an orphaned product is due again at its original time
+- due:       active, `next_check_at <= now`, and not in flight
+- overdue_s: for a due product, `now - next_check_at`
+
+The transaction rule (followed by every adapter): adapter functions take a Connection inside a
+transaction the caller opened and never commit; services open one short transaction per unit
+of work with `engine.begin()` and never hold one across network I/O; tasks, routes and CLI
+commands only call services.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleState:
+    status: str
+    next_check_at: datetime
+    lease_until: datetime | None
+
+
+def in_flight(state: ScheduleState, now: datetime) -> bool:
+    return state.lease_until is not None and state.lease_until > now
+
+
+def orphaned(state: ScheduleState, now: datetime) -> bool:
+    return state.lease_until is not None and state.lease_until <= now
+
+
+def due(state: ScheduleState, now: datetime) -> bool:
+    return state.status == "active" and state.next_check_at <= now and not in_flight(state, now)
+
+
+def overdue_s(state: ScheduleState, now: datetime) -> float:
+    """Seconds a due product has waited past its due time; 0 when it is not due."""
+    return (now - state.next_check_at).total_seconds() if due(state, now) else 0.0
+
+
+def lease_expiry(now: datetime, lease_s: float) -> datetime:
+    return now + timedelta(seconds=lease_s)
+
+
+def new_lease_token() -> str:
+    """A token naming one dispatch's leases (32 hex characters)."""
+    return secrets.token_hex(16)
