@@ -217,3 +217,20 @@ def test_bad_requests_get_a_4xx_with_a_reason(
         response = client.request(method, path, json=payload)
     assert response.status_code == status, response.text
     assert response.json()["detail"]
+
+
+def test_product_shows_its_extraction_method_and_range(client: TestClient) -> None:
+    (url,) = shop_urls(1)
+    created = add(client, url)
+    assert (created["extraction_method"], created["price_high"]) == (None, None)
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(
+            update(Product)
+            .where(Product.id == created["id"])
+            .values(price=Decimal("25"), price_high=Decimal("30"), extraction_method="visible")
+        )
+
+    shown = client.get(f"/api/v1/products/{created['id']}").json()
+
+    assert (shown["extraction_method"], Decimal(shown["price_high"])) == ("visible", Decimal("30"))

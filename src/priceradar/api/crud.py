@@ -29,6 +29,8 @@ PUBLIC_COLUMNS = (
     P.review_count,
     P.currency,
     P.price,
+    P.price_high,
+    P.extraction_method,
     P.in_stock,
     (P.status == "active").label("active"),
     P.last_outcome,

@@ -59,6 +59,8 @@ class ProductPublic(BaseModel):
     review_count: int
     currency: str | None
     price: Decimal | None
+    price_high: Decimal | None  # set when the page offers a range of variant prices
+    extraction_method: str | None  # json-ld, microdata, meta, embedded-state, rule, visible
     in_stock: bool | None
     active: bool
     last_outcome: str | None

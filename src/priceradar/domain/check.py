@@ -56,6 +56,8 @@ class CheckResult:
     rating: float | None = None
     review_count: int | None = None
     category: str | None = None
+    method: str | None = None  # the extraction method that read the page
+    price_high: Decimal | None = None  # a variant range's highest price
 
 
 def classify(
@@ -113,6 +115,8 @@ def classify(
         rating=extracted.rating,
         review_count=extracted.review_count,
         category=extracted.category,
+        method=extracted.source,
+        price_high=extracted.price_high,
     )
 
 
@@ -133,6 +137,7 @@ class ProductState:
     failure_count: int
     consecutive_failures: int
     consecutive_not_found: int
+    price_high: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +153,9 @@ class CheckPolicy:
 class ProductUpdate:
     """New values for a product row after a check: written as one executemany.
 
-    None in `title`, `image_url`, `rating`, `review_count` or `category` keeps the stored value.
+    None in `title`, `image_url`, `rating`, `review_count`, `category` or `extraction_method`
+    keeps the stored value; `price_high` is written as given (a failed check repeats the stored
+    one).
     """
 
     id: int
@@ -160,6 +167,8 @@ class ProductUpdate:
     rating: float | None
     review_count: int | None
     category: str | None
+    extraction_method: str | None
+    price_high: Decimal | None
     status: str
     last_outcome: str
     last_error: str | None
@@ -307,6 +316,8 @@ def _update(
         rating=result.rating,
         review_count=result.review_count,
         category=result.category,
+        extraction_method=result.method,
+        price_high=result.price_high if result.outcome.is_success else state.price_high,
         status=status or state.status,
         last_outcome=result.outcome.value,
         last_error=result.error,

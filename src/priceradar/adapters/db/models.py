@@ -54,6 +54,9 @@ class Product(Base):
     category: Mapped[str | None] = mapped_column(String(120))  # per-category deal thresholds
     currency: Mapped[str | None] = mapped_column(String(3))
     price: Mapped[Decimal | None] = mapped_column(Money)
+    price_high: Mapped[Decimal | None] = mapped_column(Money)  # a variant range's highest price
+    # json-ld | microdata | meta | embedded-state | rule | visible: how the price was read
+    extraction_method: Mapped[str | None] = mapped_column(String(16))
     in_stock: Mapped[bool | None] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(16), server_default="active")  # active|inactive
     last_outcome: Mapped[str | None] = mapped_column(String(24))

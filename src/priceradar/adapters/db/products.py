@@ -101,6 +101,7 @@ def lock_states(
             c.failure_count,
             c.consecutive_failures,
             c.consecutive_not_found,
+            c.price_high,
         )
         .where(c.id.in_(list(ids)))
         .order_by(c.id)
@@ -124,6 +125,10 @@ _UPDATE = (
         rating=func.coalesce(bindparam("rating"), products.c.rating),
         review_count=func.coalesce(bindparam("review_count"), products.c.review_count),
         category=func.coalesce(bindparam("category"), products.c.category),
+        extraction_method=func.coalesce(
+            bindparam("extraction_method"), products.c.extraction_method
+        ),
+        price_high=bindparam("price_high"),
         status=bindparam("status"),
         last_outcome=bindparam("last_outcome"),
         last_error=bindparam("last_error"),
