@@ -13,6 +13,7 @@ from priceradar.cli import demo as demo_commands
 from priceradar.cli import deploy as deploy_commands
 from priceradar.cli.discover import discover_command
 from priceradar.cli.extract import extract
+from priceradar.cli.serve import serve as serve_command
 from priceradar.config import ConfigError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -25,6 +26,7 @@ app.command("status")(commands.status)
 app.command("demo")(demo_commands.demo)
 app.command("shop")(demo_commands.shop)
 app.command("api")(api_commands.api)
+app.command("serve")(serve_command)
 app.add_typer(api_commands.api_key, name="api-key")
 app.command("flower")(api_commands.flower)
 app.command("discover")(discover_command)

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from priceradar.api.auth import hash_key, is_loopback, new_key
 from priceradar.cli.context import settings
+from priceradar.cli.serve import key_file, save_new_key, saved_hashes
 from priceradar.config import ConfigError, Environment
 from priceradar.observability.logging import configure_logging
 
@@ -29,6 +30,9 @@ def api(
     import uvicorn
 
     cfg = settings()
+    saved = saved_hashes(cfg.data_dir)
+    if saved:
+        cfg = cfg.model_copy(update={"api_key_hashes": [*cfg.api_key_hashes, *saved]})
     bind = host or cfg.api_host
     if not cfg.api_key_hashes and not is_loopback(bind):
         # Dev mode trusts loopback clients; listening beyond loopback without keys would let a
@@ -55,8 +59,22 @@ def api(
 
 
 @api_key.command("new")
-def api_key_new() -> None:
+def api_key_new(
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Also keep the hash in <data dir>/api-key-hashes, which `serve` and `api` "
+            "read at start (restart them to use the key).",
+        ),
+    ] = False,
+) -> None:
     """Print a fresh random API key and the SHA-256 hash to configure."""
+    if save:
+        key = save_new_key(settings().data_dir)
+        console.print(f"key:  {key}", highlight=False)
+        console.print(f"hash saved in {key_file(settings().data_dir)}", highlight=False)
+        return
     key = new_key()
     console.print(f"key:  {key}", highlight=False)
     console.print(f"hash: {hash_key(key)}", highlight=False)
