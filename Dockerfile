@@ -37,4 +37,8 @@ WORKDIR /data
 # API, Flower, worker metrics. Health checks are per role (compose and Kubernetes define them):
 # one image-wide HEALTHCHECK would mark every worker container unhealthy.
 EXPOSE 8000 5555 9808
-CMD ["priceradar", "api"]
+# The default runs everything on the embedded default (data in /data): web UI + API on :8000,
+# a worker and the scheduler. `docker run -p 8000:8000 -v priceradar:/data IMAGE`, then log in
+# with the key printed once on first start (`docker logs`). Compose and Kubernetes run each
+# role with its own command instead.
+CMD ["priceradar", "serve"]

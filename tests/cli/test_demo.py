@@ -22,6 +22,9 @@ def test_demo_checks_real_prices_on_the_embedded_default(tmp_path: Path) -> None
     for outcome in ("not_found", "rate_limited", "no_price", "invalid_response"):
         assert outcome in out.stdout
     assert (tmp_path / "demo" / "priceradar.sqlite3").exists()
+    # and it said where its web UI was and how long it would run
+    assert re.search(r"web UI: http://127\.0\.0\.1:\d+", out.stdout), out.stdout[:2000]
+    assert "The demo runs for 20 s" in out.stdout
     # and every stored price was verified against the shop's truth, real-shop page kinds included
     verdict = re.search(
         r"verified (\d+) stored prices.*?\((\d+) on real-shop page.*?: (\d+) wrong",

@@ -30,6 +30,7 @@ from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import PriceHistory, Product
 from priceradar.bench.verify import matches_shop
 from priceradar.cli.context import settings
+from priceradar.cli.demo_ui import free_port, open_browser, start_ui
 from priceradar.demo_shop.catalog import FAULT_IDS, KIND_IDS, ShopConfig
 from priceradar.demo_shop.server import RunningShop, serve
 from priceradar.services.catalog import ProductInput, add_products
@@ -64,8 +65,12 @@ def demo(
     duration: Annotated[int, typer.Option(help="Seconds to run (0: until Ctrl-C).")] = 60,
     products: Annotated[int, typer.Option(min=1, max=10_000, help="Demo products to track.")] = 20,
     interval: Annotated[int, typer.Option(min=1, help="Check each product every N seconds.")] = 5,
+    port: Annotated[
+        int, typer.Option(help="Web UI port on 127.0.0.1 (another if taken; 0: any).")
+    ] = 8000,
 ) -> None:
-    """Run the whole thing on the embedded default and watch prices being checked."""
+    """Run the whole thing on the embedded default: prices checked live, in the terminal and
+    in the web UI."""
     data_dir = settings().data_dir / "demo"
     shutil.rmtree(data_dir, ignore_errors=True)
     cfg = ShopConfig(price_period_s=12.0, slow_delay_s=1.0, real_kind_share=DEMO_REAL_KINDS)
@@ -84,6 +89,14 @@ def demo(
             f"demo shop at {running.base_url}; tracking {report.inserted} products, "
             f"each checked every {interval} s; data in {data_dir}"
         )
+        ui = start_ui(env, free_port(port))
+        how_long = f"for {duration} s" if duration else "until Ctrl-C"
+        console.print(
+            f"[bold]web UI: {ui.url}[/bold] (open it in a browser; no login on this machine). "
+            f"The demo runs {how_long}; --duration 0 keeps it running until Ctrl-C.",
+            highlight=False,
+        )
+        open_browser(ui.url)
         log = (data_dir / "worker.log").open("wb")
         worker = subprocess.Popen(
             [sys.executable, "-m", "priceradar", "run", "--concurrency", "2"],
@@ -101,6 +114,7 @@ def demo(
                 worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 worker.kill()
+            ui.stop()
             console.print(_verdict(engine, running))
             engine.dispose()
     console.print()

@@ -100,6 +100,9 @@ def serve(
     url = f"http://{shown}:{port or cfg.api_port}"
     _announce(url, cfg, first_key)
 
+    # uvicorn re-raises a SIGTERM it caught once it has shut down; with Python's default
+    # handler that would end this process before the worker is stopped.
+    signal.signal(signal.SIGTERM, _exit)
     worker = _start_worker(concurrency)
     server = uvicorn.Server(
         uvicorn.Config(app, host=bind, port=port or cfg.api_port, log_config=None)
@@ -128,6 +131,10 @@ def _announce(url: str, cfg: Settings, first_key: str | None) -> None:
         console.print("No API key configured: open to this machine (loopback) only, no login.")
     else:
         console.print("Log in with an API key (`priceradar api-key new --save` makes one).")
+
+
+def _exit(*_: Any) -> None:
+    raise SystemExit(0)
 
 
 def _start_worker(concurrency: int | None) -> subprocess.Popen[bytes]:
