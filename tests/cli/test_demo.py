@@ -27,7 +27,7 @@ def test_demo_checks_real_prices_on_the_embedded_default(tmp_path: Path) -> None
     assert "The demo runs for 20 s" in out.stdout
     # and every stored price was verified against the shop's truth, real-shop page kinds included
     verdict = re.search(
-        r"verified (\d+) stored prices.*?\((\d+) on real-shop page.*?: (\d+) wrong",
+        r"verified (\d+) stored prices.*?\((\d+) on real-shop page.*?: (\d+) wrong prices",
         out.stdout,
         re.S,
     )

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from priceradar.bench.verify import matches_shop
+from priceradar.bench.verify import shop_verdict
 from priceradar.demo_shop import RunningShop, ShopConfig, price_at, product, render_product_page
 from priceradar.demo_shop.catalog import (
     FAULT_IDS,
@@ -101,14 +101,16 @@ def test_the_served_kind_page_is_recorded_in_the_truth_oracle() -> None:
         assert truth.price == price_at(pid, shop.epoch())
 
 
-def test_verify_does_not_hold_an_unread_stock_against_a_right_price() -> None:
+def test_verify_tells_a_wrong_price_from_a_wrong_availability() -> None:
     cfg = ShopConfig(price_period_s=3600)
     url, at = f"{BASE}/p/42", 3600 * 10 + 5.0
     right, stock = price_at(42, 10), in_stock_at(42, 10)
-    assert matches_shop(cfg, url, right, None, at)  # the page's stock was not read
-    assert matches_shop(cfg, url, right, stock, at)
-    assert not matches_shop(cfg, url, right, not stock, at)  # a stock read wrong still counts
-    assert not matches_shop(cfg, url, right + 1, None, at)  # a price is never excused
+    assert shop_verdict(cfg, url, right, None, at) == "ok"  # the page's stock was not read
+    assert shop_verdict(cfg, url, right, stock, at) == "ok"
+    assert shop_verdict(cfg, url, right, not stock, at) == "wrong_stock"
+    assert shop_verdict(cfg, url, right + 1, stock, at) == "wrong_price"  # never excused
+    sold_out = any(not in_stock_at(42, e) for e in (9, 10))  # either side of the boundary
+    assert shop_verdict(cfg, url, None, False, at) == ("ok" if sold_out else "wrong_stock")
 
 
 def test_classic_formats_are_untouched_by_the_kinds() -> None:

@@ -33,7 +33,7 @@ from priceradar.bench.stack import (
     start_shops,
     start_workers,
 )
-from priceradar.bench.verify import count_wrong_prices
+from priceradar.bench.verify import verify_stored
 from priceradar.config import load_settings
 from priceradar.services.priorities import update_product_priorities
 from priceradar.services.schedule import DispatchLimits, lease_batches
@@ -138,8 +138,12 @@ def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
             result.add(outcomes=status_counts(conn))
             size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
             result.add(db_size_mb=round(size / 2**20, 1))
-        checked, wrong = count_wrong_prices(engine)
-        result.add(verified_prices=checked, wrong_prices=wrong)
+        checked = verify_stored(engine)
+        result.add(
+            verified_prices=checked.verified,
+            wrong_prices=checked.wrong_prices,
+            wrong_stock=checked.wrong_stock,
+        )
     finally:
         procs.stop()
         engine.dispose()

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -28,7 +29,7 @@ from sqlalchemy import Engine, func, select
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import PriceHistory, Product
-from priceradar.bench.verify import matches_shop
+from priceradar.bench.verify import shop_verdict
 from priceradar.cli.context import settings
 from priceradar.cli.demo_ui import free_port, open_browser, start_ui
 from priceradar.demo_shop.catalog import FAULT_IDS, KIND_IDS, ShopConfig
@@ -159,7 +160,8 @@ def _verdict(engine: Engine, running: RunningShop) -> Text:
             select(*cols).where(Product.last_outcome.in_(("ok", "out_of_stock")))
         ).all()
     kinds = set(KIND_IDS.values())
-    checked = real = wrong = 0
+    checked = real = 0
+    wrong: Counter[str] = Counter()
     for url, price, in_stock, checked_at in rows:
         if checked_at is None:
             continue
@@ -167,11 +169,12 @@ def _verdict(engine: Engine, running: RunningShop) -> Text:
         checked += 1
         real += shop_id in kinds or running.truth(shop_id).format in KIND_IDS
         at = checked_at if checked_at.tzinfo else checked_at.replace(tzinfo=UTC)
-        wrong += not matches_shop(running.cfg, url, price, in_stock, at.timestamp())
-    style = "green" if wrong == 0 else "red"
+        wrong[shop_verdict(running.cfg, url, price, in_stock, at.timestamp())] += 1
+    style = "green" if wrong["wrong_price"] == 0 else "red"
     return Text(
         f"verified {checked} stored prices against the shop's truth ({real} on real-shop page "
-        f"kinds: no structured data, embedded state, variants, locale formats): {wrong} wrong",
+        f"kinds: no structured data, embedded state, variants, locale formats): "
+        f"{wrong['wrong_price']} wrong prices, {wrong['wrong_stock']} wrong availability",
         style=style,
     )
 
