@@ -25,6 +25,7 @@ from priceradar.api.routes import (
     history,
     imports,
     products,
+    rendering,
     stats,
     watches,
 )
@@ -85,7 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     api = APIRouter(
         prefix=API_PREFIX, responses={400: {"model": Problem, "description": "Malformed body"}}
     )
-    for module in (imports, products, history, checks, deals, watches, stats):
+    for module in (imports, products, history, checks, deals, watches, stats, rendering):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

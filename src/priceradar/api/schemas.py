@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from priceradar.domain.urls import MAX_URL_LENGTH
 
@@ -250,3 +250,25 @@ class ValidationProblem(BaseModel):
     """A 422: what was wrong and where, in FastAPI's validation-error shape."""
 
     detail: list[FieldError]
+
+
+# host[:port] as stored in products.domain: a lower-case name or IPv4, or a bracketed IPv6.
+DOMAIN_PATTERN = r"^([a-z0-9][a-z0-9.-]{0,252}|\[[0-9a-f:.]{2,45}\])(:[0-9]{1,5})?$"
+
+
+class RenderDomainPublic(BaseModel):
+    """Whether a domain's pages are rendered in the browser, and who decided it: `site_rule`
+    (PRICERADAR_SITE_RULES, change it there), `operator` or `detected`."""
+
+    domain: str
+    render: bool
+    decided_by: Literal["site_rule", "operator", "detected"]
+    evidence_product_id: int | None = None
+    updated_at: datetime | None = None
+
+
+class RenderDecisionIn(_Input):
+    """`render: true` renders every page of the domain; `false` never renders it (no shell
+    re-check either). Detection never overrides an operator's decision."""
+
+    render: StrictBool

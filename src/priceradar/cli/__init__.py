@@ -8,7 +8,7 @@ import typer
 
 from priceradar.cli import api as api_commands
 from priceradar.cli import bench as bench_commands
-from priceradar.cli import commands, watches
+from priceradar.cli import commands, render, watches
 from priceradar.cli import demo as demo_commands
 from priceradar.cli import deploy as deploy_commands
 from priceradar.cli.discover import discover_command
@@ -33,6 +33,7 @@ app.command("discover")(discover_command)
 app.command("extract")(extract)
 app.add_typer(bench_commands.app, name="bench")
 app.add_typer(watches.app, name="watches")
+app.add_typer(render.app, name="render")
 app.add_typer(watches.deals_app, name="deals")
 app.add_typer(deploy_commands.secrets_app, name="secrets")
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -15,6 +16,7 @@ from priceradar.adapters.db import migrate
 from priceradar.adapters.db.products import check_totals, status_counts
 from priceradar.cli.context import engine, settings
 from priceradar.services.catalog import AddReport, ProductInput, add_products, read_csv
+from priceradar.services.render import rendering_overview
 from priceradar.services.schedule import make_all_due, schedule_counts
 
 console = Console()
@@ -117,6 +119,7 @@ def status() -> None:
     with engine().connect() as conn:
         counts = status_counts(conn)
         last, history = check_totals(conn)
+        rendering = rendering_overview(conn, settings().site_rules)
     total = sum(g.n for g in groups)
     due = sum(g.due for g in groups)
     leased = sum(g.in_flight for g in groups)
@@ -126,3 +129,8 @@ def status() -> None:
     console.print(table)
     console.print(f"total {total}, due now {due}, in flight {leased}, price history rows {history}")
     console.print(f"last check: {last.isoformat() if last else 'never'}")
+    rendered = [f"{d.domain} ({d.decided_by})" for d in rendering if d.render]
+    never = [d.domain for d in rendering if not d.render]
+    console.print(f"rendered in the browser: {escape(', '.join(rendered) or 'none')}")
+    if never:
+        console.print(f"never rendered (operator): {escape(', '.join(never))}")

@@ -16,7 +16,12 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine
 
 from priceradar.adapters.db.products import Target
-from priceradar.adapters.db.rendering import decisions_for, mark_detected
+from priceradar.adapters.db.rendering import (
+    RenderDecision,
+    decisions_for,
+    list_decisions,
+    mark_detected,
+)
 from priceradar.adapters.http.fetcher import Fetcher
 from priceradar.domain.check import CheckPolicy, CheckResult, FetchedPage
 from priceradar.domain.extraction import SiteRule, extract_product
@@ -25,6 +30,7 @@ from priceradar.domain.rendering import looks_like_script_shell
 from priceradar.domain.urls import domain_of
 from priceradar.services.check import BatchSummary, Runner, check_products, rule_for
 
+SITE_RULE = "site_rule"
 # (product ids to render, those among them that are shell re-checks)
 EnqueueRender = Callable[[list[int], list[int]], None]
 
@@ -130,3 +136,14 @@ def check_rendered(
         with engine.begin() as conn:
             marked = mark_detected(conn, recheck_ids, datetime.now(UTC))
     return summary, marked
+
+
+def rendering_overview(conn: Connection, rules: Mapping[str, SiteRule]) -> list[RenderDecision]:
+    """Every domain with a rendering decision: site rules first (they win), then the stored ones."""
+    ruled = {
+        domain: RenderDecision(domain, True, SITE_RULE, None, None)
+        for domain, rule in sorted(rules.items())
+        if rule.render
+    }
+    stored = [d for d in list_decisions(conn) if d.domain not in ruled]
+    return [*ruled.values(), *stored]

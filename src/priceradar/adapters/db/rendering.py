@@ -21,9 +21,9 @@ SUCCESS_OUTCOMES = ("ok", "out_of_stock")
 class RenderDecision:
     domain: str
     render: bool
-    decided_by: str  # detected | operator
+    decided_by: str  # detected | operator (| site_rule, never stored)
     evidence_product_id: int | None
-    updated_at: datetime
+    updated_at: datetime | None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -31,7 +31,7 @@ class RenderDecision:
             "render": self.render,
             "decided_by": self.decided_by,
             "evidence_product_id": self.evidence_product_id,
-            "updated_at": self.updated_at.isoformat(),
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
 
 
