@@ -155,3 +155,32 @@ def test_a_rendered_page_reaches_no_forbidden_address_through_the_worker(
         assert redirect.last_outcome == "forbidden_target", redirect.last_error
         assert canary.hits == [] and canary.connections == 0
         assert site.hits["/hostile"] == 1  # rendered only: the static path never fetched it
+
+
+def test_rendered_checks_keep_the_dispatchers_lease(
+    make_stack: Callable[..., Stack], shop: RunningShop
+) -> None:
+    # Given a domain ruled {"render": true} and its products due now
+    domain = f"127.0.0.1:{shop.port}"
+    rules = {domain: {"render": True, "price": "span.price"}}
+    stack = browser_stack(make_stack, "redis", domain, PRICERADAR_SITE_RULES=json.dumps(rules))
+    start_workers(stack, separate=True)
+    ids = track(stack, [shop.base_url + FETCHED.format(5), shop.product_url(6)], domain)
+
+    # When the dispatcher leases them (a token per batch) and the static worker hands them on
+    stack.app.send_task("dispatch_due_checks")  # ignores its result: watch the rows
+
+    # Then the browser task, carrying the same token, stores them and releases the lease
+    wait_for(checked(stack, list(ids.values()), 1), 120, what=f"rendered\n{stack.logs()}")
+    for row in rows(stack, list(ids.values())).values():
+        assert row.last_outcome == "ok" and row.lease_until is None, row.last_error
+
+    # and a stale copy of a browser message (its lease long gone) checks nothing
+    stale = stack.app.send_task(
+        "browser_price_check",
+        args=[sorted(ids.values())],
+        kwargs={"lease_token": "an-expired-token"},
+        queue="browser_fetch",
+    ).get(timeout=60)
+    assert stale["checked"] == 0 and stale["requested"] == 2, stale
+    assert all(r.check_count == 1 for r in rows(stack, list(ids.values())).values())

@@ -28,7 +28,7 @@ from priceradar.domain.extraction import SiteRule, extract_product
 from priceradar.domain.outcome import ExtractedProduct, OutcomeKind
 from priceradar.domain.rendering import looks_like_script_shell
 from priceradar.domain.urls import domain_of
-from priceradar.services.check import BatchSummary, Runner, check_products, rule_for
+from priceradar.services.check import BatchSummary, Runner, WritePlan, check_products, rule_for
 
 SITE_RULE = "site_rule"
 # (product ids to render, those among them that are shell re-checks)
@@ -120,6 +120,8 @@ def check_rendered(
     policy: CheckPolicy,
     rules: Mapping[str, SiteRule],
     deadline_s: float | None = None,
+    plan: WritePlan | None = None,
+    lease_token: str | None = None,
 ) -> tuple[BatchSummary, list[str]]:
     """Check products in the browser; returns the summary and the domains newly marked."""
     summary = check_products(
@@ -130,6 +132,8 @@ def check_rendered(
         policy=policy,
         rules=rules,
         deadline_s=deadline_s,
+        plan=plan,
+        lease_token=lease_token,
     )
     marked: list[str] = []
     if recheck_ids:

@@ -8,6 +8,7 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 
 from priceradar.adapters.browser.renderer import renderer_stats
+from priceradar.services.check import WritePlan
 from priceradar.services.render import check_rendered
 from priceradar.worker.app import app, settings
 from priceradar.worker.runtime import get_runtime
@@ -18,10 +19,14 @@ log = logging.getLogger(__name__)
 
 @app.task(name="browser_price_check", throws=(SoftTimeLimitExceeded,), **RETRY)
 def browser_price_check(
-    product_ids: list[int], recheck_ids: list[int] | None = None, priority: int | None = None
+    product_ids: list[int],
+    recheck_ids: list[int] | None = None,
+    priority: int | None = None,
+    lease_token: str | None = None,
 ) -> dict[str, Any]:
     """Check products in the browser; `recheck_ids` are script shells the static path passed on
-    (a price found for one marks its domain as rendered)."""
+    (a price found for one marks its domain as rendered). With the dispatcher's `lease_token`,
+    only products still leased to it are rendered and written, as on the static path."""
     rt = get_runtime(settings)
     summary, marked = check_rendered(
         [int(i) for i in product_ids],
@@ -32,6 +37,8 @@ def browser_price_check(
         policy=rt.policy,
         rules=settings.site_rules,
         deadline_s=max(5.0, settings.task_soft_time_limit_s - WRITE_MARGIN_S),
+        plan=WritePlan(settings.check_write_group, settings.check_write_max_age_s),
+        lease_token=lease_token,
     )
     stats = renderer_stats(rt.renderer)
     log.info("rendered batch", extra={**summary.as_dict(), **stats, "marked_domains": marked})

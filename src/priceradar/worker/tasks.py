@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -59,7 +60,7 @@ def _check(product_ids: list[int], lease_token: str | None = None) -> dict[str, 
         plan=WritePlan(settings.check_write_group, settings.check_write_max_age_s),
         hand_off=BrowserHandOff(
             settings.site_rules,
-            enqueue_render,
+            partial(enqueue_render, lease_token=lease_token),
             detect_shells=settings.browser_detect_shells,
             batch_size=settings.browser_batch_size,
         ),
@@ -72,12 +73,15 @@ def _check(product_ids: list[int], lease_token: str | None = None) -> dict[str, 
     return summary.as_dict()
 
 
-def enqueue_render(product_ids: list[int], recheck_ids: list[int]) -> None:
-    """Hand products to the browser_fetch queue (they stay leased until it writes)."""
+def enqueue_render(
+    product_ids: list[int], recheck_ids: list[int], lease_token: str | None = None
+) -> None:
+    """Hand products to the browser_fetch queue: they keep their lease (and its token) until
+    the browser task writes them."""
     app.send_task(
         "browser_price_check",
         args=[product_ids],
-        kwargs={"recheck_ids": recheck_ids},
+        kwargs={"recheck_ids": recheck_ids, "lease_token": lease_token},
         ignore_result=True,
     )
 
