@@ -19,6 +19,7 @@ MODULES = (
     "regional",
     "spa_state",
     "generic",
+    "fresh",
 )
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

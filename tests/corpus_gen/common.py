@@ -86,6 +86,10 @@ _LOCALES: dict[str, tuple[str, str, bool, str, str, str, int]] = {
     "de_CH": ("CHF", "CHF", True, " ", "’", ".", 2),
     "en_IN": ("INR", "₹", True, "", ",", ".", 0),
     "id_ID": ("IDR", "Rp", True, "", ".", ",", 0),
+    "ru_RU": ("RUB", "₽", False, "\u00a0", "\u00a0", ",", 0),
+    "zh_CN": ("CNY", "￥", True, "", "", ".", 2),
+    "ar_AE": ("AED", "AED", True, " ", ",", ".", 2),
+    "nl_NL_plain": ("EUR", "", False, "", ".", ",", 2),
 }
 
 
