@@ -15,7 +15,8 @@ from rich.table import Table
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.products import check_totals, status_counts
 from priceradar.cli.context import engine, settings
-from priceradar.services.catalog import AddReport, ProductInput, add_products, read_csv
+from priceradar.services.catalog import AddReport, ProductInput, add_products
+from priceradar.services.import_files import UnreadableImport, accepted, csv_rows, validated
 from priceradar.services.render import rendering_overview
 from priceradar.services.schedule import make_all_due, schedule_counts
 
@@ -56,15 +57,26 @@ def products_add(
 
 @products.command("import")
 def products_import(file: Path) -> None:
-    """Import products from a CSV file (column `url`, optional `check_interval_s`, `priority`)."""
-    with file.open(encoding="utf-8", newline="") as stream, Progress(console=console) as bar:
-        task = bar.add_task(f"importing {file.name}", total=None)
-        report = add_products(
-            engine(),
-            read_csv(stream),
-            tuple(settings().allowed_private_hosts),
-            progress=lambda n: bar.advance(task, n),
-        )
+    """Import products from a CSV file (column `url`, optional `check_interval_s`, `priority`).
+
+    The whole file is read first: an unreadable one (not UTF-8) stores nothing. Bad rows are
+    listed with their reason; the good ones are stored."""
+    rejected: list[tuple[str, str]] = []
+    with file.open("rb") as stream:
+        try:
+            rows = validated(stream, csv_rows)
+        except UnreadableImport as exc:
+            console.print(f"[red]cannot import {file.name}[/red]: {exc}; nothing was stored")
+            raise typer.Exit(1) from None
+        with Progress(console=console) as bar:
+            task = bar.add_task(f"importing {file.name}", total=None)
+            report = add_products(
+                engine(),
+                accepted(rows, rejected),
+                tuple(settings().allowed_private_hosts),
+                progress=lambda n: bar.advance(task, n),
+            )
+    report.invalid[:0] = rejected
     _report(report)
 
 

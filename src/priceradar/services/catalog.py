@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import IO
 
 from sqlalchemy import Engine
 
@@ -104,30 +102,3 @@ def add_products(
             flush()
     flush()
     return report
-
-
-def read_csv(stream: IO[str]) -> Iterator[ProductInput]:
-    """Rows with a `url` column (header required) and optional `check_interval_s`, `priority`.
-
-    A file without a header is read as one URL per line.
-    """
-    first = stream.readline()
-    header = [h.strip().lower() for h in next(csv.reader([first]), [])]
-    if "url" not in header:
-        if first.strip():
-            yield ProductInput(first.strip())
-        for line in stream:
-            if line.strip():
-                yield ProductInput(line.strip())
-        return
-    for row in csv.DictReader(stream, fieldnames=header):
-        url = (row.get("url") or "").strip()
-        if not url:
-            continue
-        interval = (row.get("check_interval_s") or "").strip()
-        priority = (row.get("priority") or "").strip()
-        yield ProductInput(
-            url,
-            int(interval) if interval.isdigit() else None,
-            int(priority) if priority.isdigit() else 0,
-        )

@@ -1,17 +1,17 @@
 """Bulk import: CSV, a JSON array or NDJSON, streamed to disk, inserted in batches.
 
 The body is spooled (memory up to 1 MiB, then a temporary file) while it arrives, so a 100k-row
-file costs no more memory than a small one; rows are then parsed lazily and inserted by the
-catalog service in batches of `IMPORT_BATCH`, each host resolved once for the SSRF check.
+file costs no more memory than a small one. The whole body is then validated once (an
+unreadable body stores nothing: `services.import_files`), and its rows parsed again lazily and
+inserted by the catalog service in batches of `IMPORT_BATCH`, each host resolved once for the
+SSRF check. Bad rows are reported one by one; good rows are stored.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from tempfile import SpooledTemporaryFile
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -33,13 +33,20 @@ from priceradar.api.schemas import (
 from priceradar.api.ssrf import UrlVetter
 from priceradar.config import Settings
 from priceradar.domain.urls import InvalidProductURL
-from priceradar.services.catalog import ProductInput, add_products, read_csv
+from priceradar.services.catalog import ProductInput, add_products
+from priceradar.services.import_files import (
+    Rejected,
+    Row,
+    UnreadableImport,
+    accepted,
+    csv_rows,
+    validated,
+)
 
 router = APIRouter(prefix="/products", tags=["products"], responses={**UNAUTHORIZED, **UNAVAILABLE})
 
 KINDS = {"text/csv": "csv", "application/json": "json", "application/x-ndjson": "ndjson"}
 MAX_ERRORS_SHOWN = 100
-Rejected = tuple[str, str]  # (input, reason)
 
 _BODY = {
     "required": True,
@@ -108,16 +115,15 @@ def _import(
     spool: IO[bytes], kind: str, engine: EngineDep, vetter: UrlVetter, settings: SettingsDep
 ) -> ImportReport:
     rejected: list[Rejected] = []
-    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     try:
-        rows = _parse(kind, text, rejected)
-        report = add_products(
-            engine, _vetted(rows, vetter, rejected), tuple(settings.allowed_private_hosts)
-        )
-    except (UnicodeDecodeError, csv.Error, json.JSONDecodeError) as exc:
+        rows = validated(spool, PARSERS[kind])  # the whole body first: unreadable stores nothing
+    except UnreadableImport as exc:
         raise invalid(f"unreadable {kind} body: {exc}", "body") from None
-    finally:
-        text.detach()
+    report = add_products(
+        engine,
+        _vetted(accepted(rows, rejected), vetter, rejected),
+        tuple(settings.allowed_private_hosts),
+    )
     errors = [*rejected, *report.invalid]
     return ImportReport(
         inserted=report.inserted,
@@ -127,27 +133,39 @@ def _import(
     )
 
 
-def _parse(kind: str, text: IO[str], rejected: list[Rejected]) -> Iterator[ProductInput]:
-    if kind == "csv":
-        return read_csv(text)
-    if kind == "ndjson":
-        return (item for line in text if line.strip() for item in _ndjson_row(line, rejected))
-    data = json.load(text)
-    if not isinstance(data, list):
-        raise json.JSONDecodeError("expected a JSON array of products", "", 0)
-    return (item for entry in data for item in _row(entry, rejected))
-
-
-def _ndjson_row(line: str, rejected: list[Rejected]) -> Iterator[ProductInput]:
+def _json_rows(text: IO[str]) -> Iterator[Row]:
     try:
-        entry = json.loads(line)
+        data = json.load(text)
     except json.JSONDecodeError as exc:
-        rejected.append((line.strip()[:500], f"not JSON: {exc}"))
-        return
-    yield from _row(entry, rejected)
+        raise UnreadableImport(str(exc)) from None
+    if not isinstance(data, list):
+        raise UnreadableImport("expected a JSON array of products")
+    return (_row(entry) for entry in data)
 
 
-def _row(entry: Any, rejected: list[Rejected]) -> Iterator[ProductInput]:
+def _ndjson_rows(text: IO[str]) -> Iterator[Row]:
+    for number, line in enumerate(text, start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield (line.strip()[:500], f"line {number}: not JSON: {exc}")
+            continue
+        except RecursionError:
+            yield (line.strip()[:500], f"line {number}: nested too deeply")
+            continue
+        yield _row(entry)
+
+
+PARSERS: dict[str, Callable[[IO[str]], Iterator[Row]]] = {
+    "csv": csv_rows,
+    "json": _json_rows,
+    "ndjson": _ndjson_rows,
+}
+
+
+def _row(entry: Any) -> Row:
     """One JSON row: an object like ProductCreate, or a bare URL string."""
     if isinstance(entry, str):
         entry = {"url": entry}
@@ -155,9 +173,15 @@ def _row(entry: Any, rejected: list[Rejected]) -> Iterator[ProductInput]:
         row = ProductCreate.model_validate(entry)
     except ValidationError as exc:
         reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        rejected.append((json.dumps(entry, default=str)[:500], reason or "invalid row"))
-        return
-    yield ProductInput(row.url, row.check_interval_s, row.priority)
+        return (_preview(entry), reason or "invalid row")
+    return ProductInput(row.url, row.check_interval_s, row.priority)
+
+
+def _preview(entry: Any) -> str:
+    try:
+        return json.dumps(entry, default=str)[:500]
+    except (ValueError, RecursionError):
+        return repr(type(entry))
 
 
 def _vetted(
