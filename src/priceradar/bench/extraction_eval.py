@@ -11,14 +11,15 @@ Scoring (exact decimal match, so "24990" equals "24990.00"):
 - recall = correct prices / pages whose truth has a price; a refusal there counts against it;
 - currency accuracy is judged on pages where a price was emitted and the truth has one;
   availability accuracy on pages where the extractor answered and the truth states it.
-Timings are wall-clock per page around `extract_product` (one call, no warm-up beyond the
-first page), grouped by the method that answered ("none" for a refusal).
+Timings are CPU time per page in `extract_product` (the least of `TIMING_REPEATS` runs),
+grouped by the method that answered ("none" for a refusal).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ TRUTH_KEYS = frozenset(
     {"url", "price", "currency", "availability", "structure", "source", "licence"}
 )
 NO_METHOD = "none"
+# Each page is extracted this many times and timed by its least CPU time: on a shared machine
+# that measures the extractor, not the scheduler (a single wall-clock run varied 3x here).
+TIMING_REPEATS = 3
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
@@ -217,12 +221,14 @@ def corpus_pages(corpus_dir: Path) -> list[tuple[Path, Truth]]:
     return pairs
 
 
-def run_page(html_path: Path, truth: Truth) -> PageResult:
-    """Extract one page and time it."""
+def run_page(html_path: Path, truth: Truth, repeats: int = TIMING_REPEATS) -> PageResult:
+    """Extract one page; its time is the least CPU time of `repeats` runs (see the module doc)."""
     body = html_path.read_bytes()
-    started = time.perf_counter()
-    outcome = extract_product(body, truth.url)
-    elapsed_ms = (time.perf_counter() - started) * 1000
+    elapsed_ms = float("inf")
+    for _ in range(repeats):
+        started = time.process_time()
+        outcome = extract_product(body, truth.url)
+        elapsed_ms = min(elapsed_ms, (time.process_time() - started) * 1000)
     name = f"{truth.structure}/{html_path.stem}"
     if isinstance(outcome, ExtractedProduct):
         method = str(getattr(outcome, "method", None) or outcome.source)
@@ -271,7 +277,7 @@ def render(report: EvalReport) -> str:
         f"availability accuracy {_f(o.availability_accuracy)} "
         f"({o.availability_ok}/{o.availability_checked}).",
         "",
-        "| method | pages | prices | correct | wrong | false pos. | precision | p50 ms | p99 ms |",
+        "| method | pages | prices | correct | wrong | false pos. | precision | CPU ms p50 | p99 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for method, c in sorted(report.by_method.items(), key=lambda kv: (-kv[1].pages, kv[0])):
@@ -301,3 +307,13 @@ def render(report: EvalReport) -> str:
                 f"[{r.method}] {r.reason}".rstrip()
             )
     return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m priceradar.bench.extraction_eval [DIR]` (default: tests/corpus)."""
+    args = sys.argv[1:] if argv is None else argv
+    print(render(evaluate(Path(args[0] if args else "tests/corpus"))), end="")
+
+
+if __name__ == "__main__":
+    main()
