@@ -24,6 +24,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PRICERADAR_DATA_DIR=/data \
     PRICERADAR_API_HOST=0.0.0.0 \
     PRICERADAR_FLOWER_ADDRESS=0.0.0.0
+# The browser worker's image (`--build-arg WITH_CHROMIUM=1`, tagged priceradar-browser) adds
+# Debian's Chromium for rendering script-only shops; Playwright's own download is never used.
+ARG WITH_CHROMIUM=0
+RUN if [ "$WITH_CHROMIUM" = "1" ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends chromium fonts-liberation \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 COPY --from=build /wheels /wheels
 RUN python -m venv /opt/venv \
  && /opt/venv/bin/pip install /wheels/*.whl \

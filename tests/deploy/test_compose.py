@@ -16,8 +16,18 @@ import pytest
 from priceradar.cli.deploy import compose_secrets
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = {"postgres", "redis", "migrate", "api", "worker", "scheduler-worker", "beat", "flower"}
-APP_SERVICES = {"api", "worker", "scheduler-worker", "beat", "flower"}
+SERVICES = {
+    "postgres",
+    "redis",
+    "migrate",
+    "api",
+    "worker",
+    "scheduler-worker",
+    "browser-worker",
+    "beat",
+    "flower",
+}
+APP_SERVICES = {"api", "worker", "scheduler-worker", "browser-worker", "beat", "flower"}
 PG_PASSWORD, REDIS_PASSWORD = "pg-secret-for-tests", "redis-secret-for-tests"
 SECRETS = {
     **compose_secrets(PG_PASSWORD, REDIS_PASSWORD),
@@ -137,6 +147,21 @@ def test_worker_services_split_the_queues_and_cover_every_queue(config: dict[str
     # check batches never share a worker with the dispatcher tick and the notifications
     assert consumed["worker"] == {"price_check"}
     assert "batch_processing" in consumed["scheduler-worker"]
+    # slow rendered pages have their own workers and never stall the static path
+    assert consumed["browser-worker"] == {"browser_fetch"}
+
+
+def test_the_browser_worker_has_its_own_image_memory_and_chromium(config: dict[str, Any]) -> None:
+    browser, worker = config["services"]["browser-worker"], config["services"]["worker"]
+    assert browser["image"] != worker["image"]
+    assert browser["build"]["args"]["WITH_CHROMIUM"] == "1"
+    assert browser["environment"]["PRICERADAR_BROWSER_EXECUTABLE"] == "/usr/bin/chromium"
+    assert int(browser["mem_limit"]) > int(worker["mem_limit"])
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert (
+        "ARG WITH_CHROMIUM=0" in dockerfile
+        and "install -y --no-install-recommends chromium" in dockerfile
+    )
 
 
 def test_every_worker_has_explicit_concurrency_and_a_heartbeat_probe(
@@ -194,7 +219,15 @@ def test_workers_scale_and_finish_their_batch_on_stop(config: dict[str, Any]) ->
 
 
 def test_long_running_services_have_health_checks(config: dict[str, Any]) -> None:
-    for name in ("postgres", "redis", "api", "worker", "scheduler-worker", "flower"):
+    for name in (
+        "postgres",
+        "redis",
+        "api",
+        "worker",
+        "scheduler-worker",
+        "browser-worker",
+        "flower",
+    ):
         assert config["services"][name]["healthcheck"]["test"], name
 
 

@@ -241,6 +241,7 @@ def test_worker_deployments_split_the_queues_and_cover_every_queue() -> None:
     assert set().union(*consumed.values()) == set(QUEUES)
     assert consumed["priceradar-worker"] == {"price_check"}
     assert "batch_processing" in consumed["priceradar-scheduler-worker"]
+    assert consumed["priceradar-browser-worker"] == {"browser_fetch"}
     scheduler = by_kind_and_name()[("Deployment", "priceradar-scheduler-worker")]
     assert ("ScaledObject", "priceradar-scheduler-worker") not in by_kind_and_name()
     assert scheduler["spec"]["replicas"] >= 1
@@ -282,3 +283,16 @@ def test_pods_run_unprivileged_and_share_one_config() -> None:
 def test_kustomization_lists_every_manifest() -> None:
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     assert sorted(kustomization["resources"]) == sorted(p.name for p in MANIFESTS)
+
+
+def test_browser_workers_run_the_chromium_image_with_their_own_resources() -> None:
+    (browser,) = pod_spec("priceradar-browser-worker")["containers"]
+    (worker,) = pod_spec("priceradar-worker")["containers"]
+    assert browser["image"].startswith("priceradar-browser")
+    env = {e["name"]: e.get("value") for e in browser["env"]}
+    assert env["PRICERADAR_BROWSER_EXECUTABLE"] == "/usr/bin/chromium"
+    assert env["HOME"] == "/tmp"  # Chromium's profile: the root filesystem is read-only
+    assert browser["resources"] != worker["resources"]
+    assert browser["resources"]["limits"]["memory"] == "2Gi"
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    assert {i["name"] for i in kustomization["images"]} == {"priceradar", "priceradar-browser"}
