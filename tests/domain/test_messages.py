@@ -15,6 +15,7 @@ from priceradar.domain.messages import (
     SAMPLE,
     TEXT_LIMIT,
     MessageFacts,
+    escape_text,
     html_problem,
     render_html,
     render_plain,
@@ -67,7 +68,7 @@ def test_hostile_titles_are_escaped_and_valid(title: str) -> None:
     out = render_telegram(replace(FACTS, title=title))
     # Then Telegram would accept it and shows the title exactly as the shop wrote it
     assert html_problem(out) is None
-    assert f"<b>{html.escape(title, quote=False)}</b>" in out
+    assert f"<b>{escape_text(title)}</b>" in out  # quotes too: safe in any attribute
     assert title in text_only(out)
 
 

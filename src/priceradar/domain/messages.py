@@ -97,12 +97,13 @@ class MessageFacts:
 
 
 def escape_text(text: str) -> str:
-    """Text content: &, <, > only (Telegram knows few named entities)."""
-    return html.escape(text, quote=False)
+    """Any product text: &, <, > and both quotes, so it is safe in text and in a single- or
+    double-quoted attribute alike (a template decides where a placeholder goes). Telegram
+    knows only a few named entities: &quot; is one, the apostrophe is numeric."""
+    return html.escape(text, quote=False).replace('"', "&quot;").replace("'", "&#39;")
 
 
-def escape_attr(text: str) -> str:
-    return html.escape(text, quote=False).replace('"', "&quot;")
+escape_attr = escape_text
 
 
 def format_money(amount: Decimal, currency: str | None) -> str:
