@@ -6,6 +6,7 @@ real Celery process tree, killed with SIGKILL where that is the point.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -179,3 +180,40 @@ def test_worker_killed_mid_send_sends_no_duplicate(
     assert rows[first].status == "unknown" and "not resent" in rows[first].last_error
     assert rows[second].status == "sent"
     assert "WorkerLostError" in stack.logs() or "SIGKILL" in stack.logs()
+
+
+def test_fair_delivery_across_chats_with_real_workers(
+    make_stack: Callable[..., Stack], tg: FakeTelegram
+) -> None:
+    # Given, queued first, 5 alerts for a private chat and 3 for a group, then one alert each
+    # for 8 other chats; two pool processes sharing the Redis rate limits
+    stack = make_stack("redis", **bot_env(tg))
+    private = [f"private {i}" for i in range(5)]
+    queue_alerts(stack.engine, "8000", private)
+    queue_alerts(stack.engine, "-1008100", [f"group {i}" for i in range(3)])
+    others = [str(8200 + i) for i in range(8)]
+    for chat in others:
+        queue_alerts(stack.engine, chat, [f"for {chat}"])
+    stack.start_worker(concurrency=2)
+
+    # When two delivery runs start at once
+    for _ in range(2):
+        stack.app.send_task("send_notifications")
+
+    def all_sent() -> bool:
+        return {r.status for r in table(stack.engine, Notification)} == {"sent"}
+
+    wait_for(all_sent, timeout_s=60, what=f"every alert sent\n{stack.logs()}")
+    # Then every other chat got its message within 2 s of the first send, not after the queue
+    # of the private chat or the group
+    first = min(r.at for r in tg.received)
+    assert max(tg.to(chat)[0].at for chat in others) - first < 2.0
+    # and each chat got its messages once, in order, evenly spaced: a group 3 s apart (20 a
+    # minute without bursts), a private chat 1 s apart
+    for chat, count, spacing_s in (("8000", 5, 0.95), ("-1008100", 3, 2.9)):
+        got = tg.to(chat)
+        assert [r.html.split("\n")[1] for r in got] == [
+            f"<b>{t}</b>" for t in (private if chat == "8000" else [f"group {i}" for i in range(3)])
+        ]
+        assert len(got) == count
+        assert min(b.at - a.at for a, b in itertools.pairwise(got)) >= spacing_s

@@ -4,6 +4,7 @@ lost leases. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 from collections.abc import Iterator
@@ -99,14 +100,14 @@ def destination(engine: Engine, chat: str) -> Any:
 def test_each_pending_row_is_sent_once(
     engine: Engine, tg: FakeTelegram, loop: asyncio.AbstractEventLoop
 ) -> None:
-    # Given three alerts for one chat
-    ids = queue(engine, "-5001", 3)
+    # Given three alerts for one private chat (1 a second)
+    ids = queue(engine, "5001", 3)
     d = deliverer(engine, tg, loop)
     # When delivery runs twice
     first, second = d.deliver_due(), d.deliver_due()
     # Then each message went out once and is recorded as sent with Telegram's message id
     assert (first.sent, second.claimed) == (3, 0)
-    assert len(tg.to("-5001")) == 3
+    assert len(tg.to("5001")) == 3
     rows = state(engine, ids)
     assert {r.status for r in rows} == {"sent"}
     assert all(r.provider_message_id and r.attempts == 1 and r.sent_at for r in rows)
@@ -169,9 +170,9 @@ def test_permanent_error_disables_the_destination(
 def test_retries_with_backoff_then_fails_with_reason(
     engine: Engine, tg: FakeTelegram, loop: asyncio.AbstractEventLoop
 ) -> None:
-    # Given a chat whose sends fail with 500 three times, and 3 attempts allowed
-    tg.script("-5005", SERVER_ERROR, SERVER_ERROR, SERVER_ERROR)
-    (row_id,) = queue(engine, "-5005")
+    # Given a private chat whose sends fail with 500 three times, and 3 attempts allowed
+    tg.script("5005", SERVER_ERROR, SERVER_ERROR, SERVER_ERROR)
+    (row_id,) = queue(engine, "5005")
     d = deliverer(engine, tg, loop, max_attempts=3, retry_base_s=0.2)
     # When delivery keeps running, then backoff spaces the attempts and the row fails
     for _ in range(40):
@@ -182,7 +183,7 @@ def test_retries_with_backoff_then_fails_with_reason(
     (row,) = state(engine, [row_id])
     assert (row.status, row.attempts) == ("failed", 3)
     assert row.last_error == "gave up after 3 attempts: HTTP 500: Internal Server Error"
-    at = [r.at for r in tg.to("-5005")]
+    at = [r.at for r in tg.to("5005")]
     assert len(at) == 3 and at[1] - at[0] >= 0.2 and at[2] - at[1] >= 0.4
     assert [backoff_s(n, DeliveryOptions()) for n in (1, 2, 3, 8)] == [30, 60, 120, 3600]
 
@@ -210,7 +211,7 @@ def test_lost_lease_mid_send_is_not_resent_by_default(
     engine: Engine, tg: FakeTelegram, loop: asyncio.AbstractEventLoop, resend_unknown: bool
 ) -> None:
     # Given a worker that claimed two rows, started sending the first and died
-    chat = f"-51{int(resend_unknown)}"
+    chat = f"51{int(resend_unknown)}"  # a private chat: 1 a second
     in_flight, untouched = queue(engine, chat, 2)
     now = datetime.now(UTC)
     with engine.begin() as conn:
@@ -301,3 +302,35 @@ def test_webhook_name_that_does_not_resolve_is_retried_not_disabled(
         row.status == "pending" and row.last_error == "apprise: hooks.example.com does not resolve"
     )
     assert destination(engine, "jsons://hooks.example.com/alerts").enabled
+
+
+def test_one_busy_chat_never_holds_back_the_others_and_groups_get_no_bursts(
+    engine: Engine, tg: FakeTelegram, loop: asyncio.AbstractEventLoop
+) -> None:
+    # Given, queued first, 6 alerts for one private chat (1 a second), 3 for a chat whose first
+    # send Telegram answers with 429 (retry after 2 s), 3 for a group (20 a minute); then one
+    # alert each for 10 other chats
+    tg.script("6009", too_many(2))
+    busy = queue(engine, "6000", 6) + queue(engine, "6009", 3) + queue(engine, "-6100", 3)
+    others = [queue(engine, str(7000 + i))[0] for i in range(10)]
+    d = deliverer(engine, tg, loop)
+    # When delivery runs until everything is sent (as the worker's follow-ups do)
+    started = time.time()
+    for _ in range(200):
+        d.deliver_due()
+        if {r.status for r in state(engine, busy + others)} == {"sent"}:
+            break
+        time.sleep(0.1)
+    # Then every other chat had its message within a second and a half, not after the busy ones
+    first_to_others = [tg.delivered(str(7000 + i))[0].at - started for i in range(10)]
+    assert max(first_to_others) < 1.5
+
+    # and the group's messages came 3 s apart (Telegram's 20 a minute, evenly), the private
+    # chat's 1 s apart, and after the 429 nothing went to that chat before retry_after
+    def gaps(chat: str) -> list[float]:
+        at = [r.at for r in tg.to(chat)]
+        return [b - a for a, b in itertools.pairwise(at)]
+
+    assert len(tg.delivered("-6100")) == 3 and min(gaps("-6100")) >= 2.9
+    assert len(tg.delivered("6000")) == 6 and min(gaps("6000")) >= 0.95
+    assert len(tg.to("6009")) == 4 and gaps("6009")[0] >= 1.9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -29,18 +30,37 @@ def test_local_limiter_sliding_window_and_penalty() -> None:
     clock = Clock()
     limiter = LocalRateLimiter(clock)
     limits = [Limit("bot", 5, 1.0), Limit("chat", 2, 10.0)]
-    # When three sends try at once, then the third must wait until the first leaves the window
     assert limiter.try_acquire(limits) == 0.0
-    clock.now += 4
+    clock.now += 5
     assert limiter.try_acquire(limits) == 0.0
-    assert limiter.try_acquire(limits) == pytest.approx(6.0)
-    clock.now += 6.01
+    # When a third send tries, then it waits until the first leaves the window
+    clock.now += 1
+    assert limiter.try_acquire(limits) == pytest.approx(4.0)
+    clock.now += 4.01
     assert limiter.try_acquire(limits) == 0.0
     # and a refused attempt took no slot from the other limit
+    clock.now += 0.2
+    assert limiter.try_acquire([Limit("chat", 2, 10.0)]) > 0
     assert limiter.try_acquire([Limit("bot", 5, 1.0)]) == 0.0
     # When a 429 says "retry after 30", then the key is blocked that long
     limiter.penalize("chat", 30)
     assert limiter.try_acquire([Limit("chat", 100, 1.0)]) == pytest.approx(30.0)
+
+
+def test_limits_have_no_bursts() -> None:
+    # Given Telegram's 20 messages a minute for a group
+    clock = Clock()
+    limiter = LocalRateLimiter(clock)
+    group = [Limit("group", 20, 60.0)]
+    # When messages try to go out as fast as possible, then they leave 3 s apart, not 20 at once
+    sent = []
+    while clock.now < 1060:
+        wait = limiter.try_acquire(group)
+        if wait == 0.0:
+            sent.append(clock.now)
+        clock.now += max(wait, 0.01)
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert len(sent) == 20 and min(gaps) == pytest.approx(3.0, abs=0.02)
 
 
 @pytest.fixture
@@ -86,8 +106,9 @@ def test_redis_limiter_reports_wait_and_honours_penalty(redis_url: str) -> None:
     a, b = RedisRateLimiter.from_url(redis_url), RedisRateLimiter.from_url(redis_url)
     per_min = [Limit("tg:1:chat:-100", 2, 60.0)]
     assert a.try_acquire(per_min) == 0.0
-    assert b.try_acquire(per_min) == 0.0
-    assert 59.0 < a.try_acquire(per_min) <= 60.0
+    # Sends are spaced evenly: the second of 2 a minute waits 30 s, on every worker
+    assert 29.0 < b.try_acquire(per_min) <= 30.0
+    assert 29.0 < a.try_acquire(per_min) <= 30.0
     # A 429 seen by one worker blocks the key for the other
     a.penalize("tg:1:chat:-5", 20)
     assert 19.0 < b.try_acquire([Limit("tg:1:chat:-5", 100, 1.0)]) <= 20.0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, literal, select, update
+from sqlalchemy import ColumnElement, Connection, Select, func, literal, select, update
 
 from priceradar.adapters.db.tables import destinations, notifications
 
@@ -31,18 +31,45 @@ class ClaimedRow:
     attempts: int
 
 
+def _in_flight() -> Select[tuple[int]]:
+    """Destinations with a message claimed or being sent."""
+    return select(n.destination_id).where(n.status.in_((CLAIMED, SENDING)))
+
+
 def claim(
     conn: Connection, token: str, now: datetime, lease_s: float, limit: int
 ) -> list[ClaimedRow]:
-    """Claim up to `limit` due rows of enabled destinations, oldest first, in one statement.
+    """Claim up to `limit` due rows of enabled destinations, at most one per destination (the
+    oldest due one), oldest first, in one statement.
 
-    PostgreSQL skips rows another worker is claiming (`FOR UPDATE SKIP LOCKED`); SQLite has
-    one writer at a time (`BEGIN IMMEDIATE`), which serializes claims just as well.
+    One per destination makes every destination a queue of its own: a run sends one message
+    to each chat with something due before a second to any, so a chat that is rate-limited
+    or slow never holds back the others' messages, and a destination's rows keep their order.
+    PostgreSQL skips rows another worker is claiming (`FOR UPDATE SKIP LOCKED`, the status
+    re-checked on the locked row); SQLite has one writer at a time (`BEGIN IMMEDIATE`).
+    A destination with a message in flight waits for its answer (one sender per chat).
     """
+    in_flight = _in_flight()
+    ranked = (
+        select(
+            n.id,
+            func.row_number()
+            .over(partition_by=n.destination_id, order_by=(n.next_attempt_at, n.id))
+            .label("pos"),
+        )
+        .join(destinations, d.id == n.destination_id)
+        .where(
+            n.status == PENDING,
+            n.next_attempt_at <= now,
+            d.enabled.is_(True),
+            n.destination_id.not_in(in_flight),
+        )
+        .subquery()
+    )
+    heads = select(ranked.c.id).where(ranked.c.pos == 1)
     due = (
         select(n.id)
-        .join(destinations, d.id == n.destination_id)
-        .where(n.status == PENDING, n.next_attempt_at <= now, d.enabled.is_(True))
+        .where(n.id.in_(heads), n.status == PENDING)
         .order_by(n.next_attempt_at, n.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=notifications)
@@ -166,6 +193,21 @@ def mark_final(
     )
 
 
+def hold_destination(conn: Connection, destination_id: int, until: datetime) -> int:
+    """Nothing more to this destination before `until` (its rate limit or a 429): its
+    pending rows wait, in their order, instead of being claimed only to be put back."""
+    stmt = (
+        update(notifications)
+        .where(
+            n.destination_id == destination_id,
+            n.status == PENDING,
+            n.next_attempt_at < until,
+        )
+        .values(next_attempt_at=until)
+    )
+    return int(conn.execute(stmt).rowcount)
+
+
 def disable_destination(conn: Connection, destination_id: int, reason: str, now: datetime) -> bool:
     stmt = (
         update(destinations)
@@ -216,8 +258,11 @@ def reconcile(conn: Connection, now: datetime, resend_unknown: bool) -> Reconcil
 
 
 def next_wakeup_at(conn: Connection) -> datetime | None:
-    """When the next row becomes due or the next lease runs out (None: nothing unfinished)."""
-    pending = select(func.min(n.next_attempt_at)).where(n.status == PENDING)
+    """When the next row becomes due or the next lease runs out (None: nothing unfinished).
+    A row waiting behind its destination's message in flight is due when that one settles."""
+    pending = select(func.min(n.next_attempt_at)).where(
+        n.status == PENDING, n.destination_id.not_in(_in_flight())
+    )
     leased = select(func.min(n.lease_until)).where(n.status.in_((CLAIMED, SENDING)))
     times = [conn.execute(pending).scalar(), conn.execute(leased).scalar()]
     found = [t for t in times if t is not None]

@@ -5,6 +5,10 @@ those are limits on the *bot*, whichever worker sends. Celery's `rate_limit` is 
 so 20 worker processes would each allow 30/s. Here one Lua script checks and records every
 limit of a send atomically in Redis; without `REDIS_URL` (the embedded single-machine
 default) an in-process log does the same for one worker process.
+
+A window alone allows bursts: "20 a minute" would let 20 messages out in under a second,
+which Telegram answers with 429s. So every limit also spaces its sends evenly, at least
+`window_s / count` apart (3 s for a group, 1 s for a private chat, 33 ms for the bot).
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ class LocalRateLimiter:
                     log.popleft()
                 if len(log) >= limit.count:
                     wait = max(wait, log[0] + limit.window_s - now)
+                if log:  # no bursts: evenly spaced within the window
+                    wait = max(wait, log[-1] + limit.window_s / limit.count - now)
             if wait > 0:
                 return wait
             for limit in limits:
@@ -82,6 +88,11 @@ for i = 1, n do
   if redis.call('ZCARD', log) >= count then
     local oldest = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
     local w = tonumber(oldest[2]) + window - now
+    if w > wait then wait = w end
+  end
+  local newest = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
+  if newest[2] then
+    local w = tonumber(newest[2]) + math.ceil(window / count) - now
     if w > wait then wait = w end
   end
 end
