@@ -13,7 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from priceradar.adapters.db import migrate
-from priceradar.adapters.db.products import check_totals, status_counts
+from priceradar.adapters.db.products import check_totals, status_counts, uncheckable
 from priceradar.cli.context import engine, settings
 from priceradar.services.catalog import AddReport, ProductInput, add_products
 from priceradar.services.import_files import UnreadableImport, accepted, csv_rows, validated
@@ -40,6 +40,9 @@ def _report(report: AddReport) -> None:
         console.print(f"  [red]invalid[/red] {url[:120]}: {reason}")
     if len(report.invalid) > 20:
         console.print(f"  … and {len(report.invalid) - 20} more")
+    if report.invalid and not report.inserted and not report.existing:
+        console.print("[red]no product was added[/red]: every input was rejected (see above)")
+        raise typer.Exit(1)
 
 
 @products.command("add")
@@ -92,6 +95,11 @@ def check(
     if not product and not all_:
         raise typer.BadParameter("give --product ID or --all")
     if product:
+        with engine().connect() as conn:
+            problems = uncheckable(conn, product)
+        if problems:
+            console.print(f"[red]{'; '.join(problems)}[/red]: nothing enqueued")
+            raise typer.Exit(1)
         result = batch_price_check.delay(product, priority=10)
         console.print(f"enqueued check of {len(product)} product(s): task {result.id}")
     if all_:

@@ -16,6 +16,7 @@ from celery.signals import worker_process_init, worker_process_shutdown
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
+from priceradar.adapters.db.products import uncheckable
 from priceradar.services.check import WritePlan, check_products
 from priceradar.services.render import BrowserHandOff
 from priceradar.services.schedule import Batch, dispatch_due, dispatch_limits
@@ -97,9 +98,18 @@ def batch_price_check(
     return _check([int(i) for i in product_ids], lease_token)
 
 
-@app.task(name="check_product_price", **RETRY)
+class ProductNotCheckable(LookupError):
+    """check_product_price was asked for a product that does not exist or is inactive."""
+
+
+@app.task(name="check_product_price", throws=(ProductNotCheckable,), **RETRY)
 def check_product_price(product_id: int, priority: int | None = None) -> dict[str, Any]:
-    """Check one product now: a batch of one."""
+    """Check one product now: a batch of one. Fails (FAILURE, with the reason) for a product
+    that does not exist or is inactive, instead of reporting an empty success."""
+    with get_runtime(settings).engine.connect() as conn:
+        problems = uncheckable(conn, [int(product_id)])
+    if problems:
+        raise ProductNotCheckable(problems[0])
     return _check([int(product_id)])
 
 

@@ -178,3 +178,20 @@ def check_totals(conn: Connection) -> tuple[datetime | None, int]:
     if isinstance(last, str):  # MAX() over a TypeDecorator comes back raw on SQLite
         last = datetime.fromisoformat(last)
     return last, int(rows)
+
+
+def statuses(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """`active` or `inactive` for each of `ids` that exists (missing ids are absent)."""
+    stmt = select(products.c.id, products.c.status).where(products.c.id.in_(list(ids)))
+    return {int(r.id): str(r.status) for r in conn.execute(stmt)}
+
+
+def uncheckable(conn: Connection, ids: Iterable[int]) -> list[str]:
+    """Why some of `ids` cannot be checked ("no product with id 7", "product 3 is inactive")."""
+    wanted = sorted(set(ids))
+    found = statuses(conn, wanted)
+    return [
+        f"no product with id {i}" if i not in found else f"product {i} is inactive"
+        for i in wanted
+        if found.get(i) != "active"
+    ]
