@@ -24,11 +24,14 @@ ALLOWED = (SHOP_HOST,)
 
 
 def fetch_all(
-    urls: Sequence[str], max_redirects: int = 5, proxy: str | None = None
+    urls: Sequence[str],
+    max_redirects: int = 5,
+    proxy: str | None = None,
+    allowed: tuple[str, ...] = ALLOWED,
 ) -> list[FetchedPage]:
     async def go() -> list[FetchedPage]:
         config = FetchConfig(
-            timeout_s=5, max_redirects=max_redirects, proxy=proxy, allowed_private_hosts=ALLOWED
+            timeout_s=5, max_redirects=max_redirects, proxy=proxy, allowed_private_hosts=allowed
         )
         async with Fetcher(config) as fetcher:
             return await fetcher.fetch_many(urls)
