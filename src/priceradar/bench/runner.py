@@ -44,6 +44,10 @@ BROKER_DB, RESULT_DB, STATE_DB = 10, 11, 12
 COPY_ROWS = 50_000  # rows per COPY transaction while loading
 
 
+# The site rule the benchmark configures for its demo shop (the classic "plain" pages need it).
+DEMO_SITE_RULE = {"price": "span.price", "title": "h1.product-title", "availability": ".stock"}
+
+
 @dataclass
 class BenchConfig:
     products: int = 20_000
@@ -88,15 +92,7 @@ def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
         "CELERY_RESULT_BACKEND": f"{cfg.redis_base}/{RESULT_DB}",
         "REDIS_URL": f"{cfg.redis_base}/{STATE_DB}",
         "PRICERADAR_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
-        "PRICERADAR_SITE_RULES": json.dumps(
-            {
-                f"127.0.0.1:{port}": {
-                    "price": "span.price",
-                    "title": "h1.product-title",
-                    "availability": ".stock",
-                }
-            }
-        ),
+        "PRICERADAR_SITE_RULES": json.dumps({f"127.0.0.1:{port}": DEMO_SITE_RULE}),
         "PRICERADAR_DOMAIN_RATE_PER_S": "100000",  # our own shop: no politeness limit
         "PRICERADAR_DISPATCH_INTERVAL_S": "1",
         "PRICERADAR_DISPATCH_MAX_IN_FLIGHT": str(cfg.max_in_flight),

@@ -1,5 +1,6 @@
 """`priceradar bench`: measure the real stack (PostgreSQL + Redis + Celery) on this machine;
-`priceradar bench deals`: deal quality on labelled price histories."""
+`priceradar bench deals`: deal quality on labelled price histories;
+`priceradar bench extraction`: what extraction costs per page, by method."""
 
 from __future__ import annotations
 
@@ -99,3 +100,18 @@ def deals(
         database_url=database_url,
     )
     typer.echo(render(report))
+
+
+@app.command("extraction")
+def extraction(
+    corpus: Annotated[Path, typer.Option(help="Labelled corpus directory.")] = Path("tests/corpus"),
+    repeat: Annotated[int, typer.Option(min=1, help="Runs per page; the median counts.")] = 5,
+    pages: Annotated[int, typer.Option(min=0, help="Demo-shop pages of the bench mix.")] = 1000,
+    padding: Annotated[int, typer.Option(help="Demo-shop page size in bytes.")] = 60_000,
+    real_kinds: Annotated[float, typer.Option(help="Share of real-shop page kinds.")] = 0.2,
+) -> None:
+    """Extraction cost: p50/p99 ms per page by method (corpus and the bench's page mix)."""
+    from priceradar.bench.extraction_cost import corpus_cost, mix_cost, render
+
+    mix = mix_cost(pages, padding, real_kinds, repeat) if pages else None
+    typer.echo(render(corpus_cost(corpus, repeat), mix))

@@ -158,7 +158,7 @@ def _outcomes(
     yield "json-ld", json_ld.outcome
     yield "microdata", from_microdata(doc, url)
     yield "meta", from_meta(doc, url, page.meta)
-    yield "embedded-state", from_embedded(doc, page.scripts, url, page.names())[0]
+    yield "embedded-state", from_embedded(doc, page.scripts, url, page.names(), page.text)[0]
     if rule is not None:
         yield "rule", from_rule(doc, page.text, url, rule, page.meta)
     else:
@@ -185,7 +185,7 @@ def _url_variant(product: ExtractedProduct, page: _Page) -> ExtractedProduct:
     chosen, _ = url_tokens(page.url)
     if not chosen:
         return product
-    state, _ = from_embedded(page.doc, page.scripts, page.url, page.names())
+    state, _ = from_embedded(page.doc, page.scripts, page.url, page.names(), page.text)
     if not isinstance(state, ExtractedProduct) or state.variant_rule != URL_VARIANT:
         return product
     return dataclasses.replace(

@@ -26,10 +26,15 @@ _WORDS = re.compile(r"\W+")
 
 
 def from_embedded(
-    doc: LexborHTMLParser, scripts: Scripts, url: str, page_names: list[str]
+    doc: LexborHTMLParser, scripts: Scripts, url: str, page_names: list[str], html: str = ""
 ) -> tuple[Outcome, str]:
-    """The embedded-state verdict and which recognizer gave it (for `--explain`)."""
-    for name, recognize in PLATFORMS:
+    """The embedded-state verdict and which recognizer gave it (for `--explain`).
+
+    `html` is the page's text: platforms whose markers it lacks are not tried (empty: all are).
+    """
+    for name, recognize, markers in PLATFORMS:
+        if html and not any(marker in html for marker in markers):
+            continue
         candidates = recognize(doc, scripts, url)
         if candidates:
             return decide(candidates, SOURCE, f"no product in {name}", url), name

@@ -30,10 +30,18 @@ _MAX_CANDIDATES = 300
 _FIRST_NAME = "first price after the h1"
 _FIRST = f"{_FIRST_NAME} +2"  # as the feature list shows it
 _MAX_MARK = 5  # non-digit characters a price element may hold besides its number ("EUR", "zł*")
-_MAX_TEXT_NODES = 20_000
+_MAX_NODES = 40_000  # nodes walked per page; real pages have < 10,000
 _NUMBER = re.compile(r"\d(?:[\d.,'\u00a0\u202f ]*\d)?")
+_DIGIT = re.compile(r"\d")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_MAX_LETTERS = 30  # "Original price was: $45.00." has 19; product names run longer
 _FRACTION = re.compile(r"\s*[.,]?\d{1,2}\s*")
 _FRACTION_WORDS = frozenset({"cents", "cent", "fraction", "decimal", "decimals", "minor", "sup"})
+_PRICE_ATTR_SELECTOR = ",".join(
+    f"[{a}]"
+    for a in ("data-price-amount", "data-price", "data-product-price", "data-sale-price",
+              "data-current-price", "data-final-price", "data-price-value")
+)  # fmt: skip
 _PRICE_ATTRS = ("data-price-amount", "data-price", "data-product-price", "data-sale-price",
                 "data-current-price", "data-final-price", "data-price-value")  # fmt: skip
 
@@ -84,31 +92,30 @@ def _collect(
     seen: set[int] = set()
     too_big: set[int] = set()
     found: list[Candidate] = []
-    visited = 0
     h1 = anchors.h1[0] if anchors.h1 else None
     after_h1 = h1 is None  # document order: the first marked price after the h1 is telling
     first_given = False
-    for node in body.traverse(include_text=True):
-        visited += 1
-        if not after_h1 and node.mem_id == h1:
-            after_h1 = True
-        if visited > _MAX_TEXT_NODES or len(found) >= _MAX_CANDIDATES:
+    for node in body.css(_PRICE_ATTR_SELECTOR)[:_MAX_CANDIDATES]:
+        cand = _attr_candidate(node, hint)
+        if cand is not None:
+            seen.add(node.mem_id)
+            _score(cand, node, anchors)
+            found.append(cand)
+    # The hot loop (every node of the page): as few attribute reads as possible per node.
+    for visited, node in enumerate(body.traverse(include_text=True)):
+        if not node.is_text_node:
+            if not after_h1 and node.mem_id == h1:
+                after_h1 = True
+            continue
+        if visited > _MAX_NODES or len(found) >= _MAX_CANDIDATES:
             break
-        if node.tag != "-text":
-            if (
-                node.tag is not None
-                and node.attributes
-                and any(a in node.attributes for a in _PRICE_ATTRS)
-            ):
-                cand = _attr_candidate(node, hint)
-                if cand is not None and node.mem_id not in seen:
-                    seen.add(node.mem_id)
-                    _score(cand, node, anchors)
-                    found.append(cand)
-            continue
         text = node.text_content or ""
-        if not any(ch.isdigit() for ch in text) or len(text) > 200:
+        # Length first: long prose is skipped without a scan; then one C-level digit search.
+        if len(text) > 200 or not _DIGIT.search(text):
             continue
+        letters = len(_NOT_LETTER.sub("", text))
+        if letters > _MAX_LETTERS or (letters > 8 and parse_price_text(text) is None):
+            continue  # a sentence or a name with a model number ("Pack RM-218"), not a price
         element = _price_element(node.parent, too_big)
         if element is None or element.mem_id in seen or _skipped(element):
             continue
@@ -208,7 +215,7 @@ def _number_pieces(node: LexborNode) -> int:
     for child in node.traverse(include_text=True):
         if child.tag == "-text":
             text = child.text_content or ""
-            if any(ch.isdigit() for ch in text) and not _FRACTION.fullmatch(text):
+            if _DIGIT.search(text) and not _FRACTION.fullmatch(text):
                 pieces += 1
     return pieces
 
@@ -257,8 +264,12 @@ def _score(
     """Add every feature's points to `cand` (see the module docstring).
 
     Names and marks count from the innermost element holding the text (a `<s>` inside the
-    price element) up to three levels above the price element.
+    price element) up to three levels above the price element. A price inside page furniture
+    (header, cart, related products) is settled by that alone: its labels are not read.
     """
+    cand.in_grid, furniture = place(cand.add, element, anchors)
+    if furniture:
+        return
     near: set[str] = set()
     node: LexborNode | None = inner or element
     struck = hidden = saving = False
@@ -299,7 +310,6 @@ def _score(
     if element.tag == "ins" or (element.parent is not None and element.parent.tag == "ins"):
         cand.add(1, "inserted (sale) price")
     _context(cand, element)
-    cand.in_grid = place(cand.add, element, anchors)
 
 
 def _context(cand: Candidate, element: LexborNode) -> None:

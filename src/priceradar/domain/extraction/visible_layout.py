@@ -7,14 +7,16 @@ Pure functions over lexbor nodes used by `visible`: the `h1` and the product's o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
 from priceradar.domain.extraction import visible_features as vf
 
 Add = Callable[[float, str], None]  # a candidate's `add(points, why)`
+_DIGIT = re.compile(r"\d")
 
 SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option",
                    "textarea", "head", "title", "iframe", "button", "h1"})  # fmt: skip
@@ -30,6 +32,9 @@ class Anchors:
     h1: list[int]
     buy: list[int]
     buy_count: int
+    # Per-page memo: every candidate walks up through the same containers.
+    kinds: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
+    repeated: dict[int, bool] = field(default_factory=dict)
 
 
 def _chain(node: LexborNode | None) -> list[int]:
@@ -100,10 +105,11 @@ def beside(element: LexborNode, *, backwards: bool, limit: int = 40) -> str:
     return " ".join(" ".join(pieces).split())[:limit]
 
 
-def place(add: Add, element: LexborNode, anchors: Anchors) -> bool:
+def place(add: Add, element: LexborNode, anchors: Anchors) -> tuple[bool, bool]:
     """Where the price sits: distance to the product block, or inside page furniture.
 
-    Returns True when the price is an item of a product grid (a listing's or related items').
+    Returns (an item of a product grid, inside page furniture such as a header or a related
+    products section).
     """
     h1 = set(anchors.h1)
     buy = set(anchors.buy)
@@ -123,21 +129,17 @@ def place(add: Add, element: LexborNode, anchors: Anchors) -> bool:
         if steps <= 2 and tag in ("h1", "h2", "h3", "strong", "b", "big"):
             emphasis = True
         if region is None and h1_steps is None and buy_steps is None:
-            if tag in vf.REGION_TAGS:
-                region = tag
-            else:
-                node_words = vf.words(node)
-                hit = node_words & vf.REGION_WORDS
-                if {"add", "to"} & node_words:
-                    hit -= {"cart", "basket", "bag"}  # "add-to-cart": the buy box, not the cart
-                if hit:
-                    region = sorted(hit)[0]
-                elif _related_heading(node):
-                    region = "a related-products section"
-                elif listing is None and node_words & vf.LISTING_WORDS:
-                    listing = sorted(node_words & vf.LISTING_WORDS)[0]
-                elif listing is None and steps <= 5 and _repeated(node):
-                    listing = "repeated item"
+            kind = anchors.kinds.get(mem)
+            if kind is None:
+                kind = anchors.kinds[mem] = _kind(node, tag)
+            region = kind[0]
+            if region is None and listing is None:
+                listing = kind[1]
+                if listing is None and steps <= 5:
+                    repeated = anchors.repeated.get(mem)
+                    if repeated is None:
+                        repeated = anchors.repeated[mem] = _repeated(node)
+                    listing = "repeated item" if repeated else None
         node = node.parent
         steps += 1
     near = min((s for s in (h1_steps, buy_steps) if s is not None), default=None)
@@ -150,7 +152,23 @@ def place(add: Add, element: LexborNode, anchors: Anchors) -> bool:
         add(-5, f"inside a {listing}")
     if emphasis:
         add(1, "emphasised")
-    return region is None and listing is not None
+    return region is None and listing is not None, region is not None
+
+
+def _kind(node: LexborNode, tag: str) -> tuple[str | None, str | None]:
+    """(page-furniture region, product-grid word) a container's names or heading reveal."""
+    if tag in vf.REGION_TAGS:
+        return tag, None
+    node_words = vf.words(node)
+    hit = node_words & vf.REGION_WORDS
+    if {"add", "to"} & node_words:
+        hit -= {"cart", "basket", "bag"}  # "add-to-cart": the buy box, not the cart
+    if hit:
+        return sorted(hit)[0], None
+    if _related_heading(node):
+        return "a related-products section", None
+    grid = node_words & vf.LISTING_WORDS
+    return None, sorted(grid)[0] if grid else None
 
 
 def _related_heading(node: LexborNode) -> bool:
@@ -183,7 +201,7 @@ def _repeated(node: LexborNode) -> bool:
             signature
         ):
             text = sibling.text(deep=True)
-            alike += len(text) < 600 and any(ch.isdigit() for ch in text)
+            alike += len(text) < 600 and _DIGIT.search(text) is not None
             if alike >= 3:
                 return True
         sibling = sibling.next
