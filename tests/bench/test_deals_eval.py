@@ -53,3 +53,10 @@ def test_cli_prints_the_table() -> None:
     result = CliRunner().invoke(app, ["bench", "deals", "--per-kind", "2", "--db-per-kind", "0"])
     assert result.exit_code == 0, result.output
     assert "| established |" in result.output
+
+
+def test_check_transaction_timing_runs_and_rolls_back(tmp_path: Path) -> None:
+    from priceradar.bench.deals_db import time_check_transaction
+
+    got = time_check_transaction(f"sqlite:///{tmp_path}/t.db", 3, days=10, repeats=2)
+    assert got["products"] == 3 and got["history_rows_written"] == 3 and got["median_ms"] > 0

@@ -255,3 +255,22 @@ def test_min_discount_watch_fires_when_a_deepening_deal_crosses_its_minimum(
     ]  # fmt: skip
     # and the 40% chat hears the deal when it crossed 40%, then the announced deepening
     assert watch_alerts(engine, "-100040") == [("deal_deeper", D(41)), ("deal_deeper", D(44))]
+
+
+def test_history_read_returns_change_points_only(engine: Engine) -> None:
+    # Given 100 days of daily heartbeats at 100, a change to 90, a day out of stock, 90 again
+    pid = product_with_history(engine, days=100)
+    start = datetime.now(UTC) - timedelta(days=100)
+    rows = [(d, "100", True) for d in range(1, 50)] + [(50, "90", True), (51, "90", True)]
+    rows += [(60, "90", False), (61, "90", True), *((d, "90", True) for d in range(62, 99))]
+    with engine.begin() as conn:
+        conn.execute(
+            insert(history),
+            [{"product_id": pid, "checked_at": start + timedelta(days=d), "price": D(p),
+              "currency": "USD", "in_stock": s, "kind": "heartbeat"} for d, p, s in rows],
+        )  # fmt: skip
+        got = deal_service.db.load_history(conn, [pid], start - timedelta(days=1))[pid]
+    # When the deal rules read it back, then only the rows that changed something come back
+    assert [(round((o.at - start) / timedelta(days=1)), str(o.price), o.in_stock) for o in got] == [
+        (0, "100.0000", True), (50, "90.0000", True), (60, "90.0000", False), (61, "90.0000", True)
+    ]  # fmt: skip

@@ -86,11 +86,25 @@ def deals(
     database_url: Annotated[
         str | None, typer.Option(help="Database for that replay (default: a temporary SQLite).")
     ] = None,
+    timing_products: Annotated[
+        int,
+        typer.Option(
+            help="Also time the check transaction for a batch of this many products with 180 "
+            "days of history each, on --database-url (0: skip)."
+        ),
+    ] = 0,
 ) -> None:
     """Deal quality: precision and recall of alerts and advertised discounts, per reference."""
     from decimal import Decimal
 
     from priceradar.bench.deals_eval import evaluate, render
+
+    if timing_products:
+        from priceradar.bench.deals_db import time_check_transaction
+
+        if database_url is None:
+            raise typer.BadParameter("--timing-products needs --database-url")
+        typer.echo(json.dumps(time_check_transaction(database_url, timing_products)))
 
     report = evaluate(
         per_kind=per_kind,
