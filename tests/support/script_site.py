@@ -39,6 +39,14 @@ class Site:
             ),
             "/fetched": lambda r: _html(shell(loaded)),
             "/api/price": lambda r: web.json_response({"price": "12.99"}),
+            # a placeholder price first, the real one from a slow endpoint a second later
+            "/placeholder": lambda r: _html(
+                shell(
+                    "app.innerHTML='<span class=\"price\">$0.00</span>';"
+                    + loaded.replace("/api/price", "/api/slow-price")
+                )
+            ),
+            "/api/slow-price": self._slow_price,
             "/img.png": lambda r: web.Response(body=b"\x89PNG", content_type="image/png"),
             "/hang": self._hang,
             "/to-canary": lambda r: _redirect(f"{c}/navigation-redirect"),
@@ -55,6 +63,10 @@ class Site:
                 )
             ),
         }
+
+    async def _slow_price(self, request: web.Request) -> web.Response:
+        await asyncio.sleep(1.0)
+        return web.json_response({"price": "12.99"})
 
     async def _hang(self, request: web.Request) -> web.Response:
         await asyncio.sleep(30)

@@ -129,3 +129,29 @@ def extraction(
 
     mix = mix_cost(pages, padding, real_kinds, repeat) if pages else None
     typer.echo(render(corpus_cost(corpus, repeat), mix))
+
+
+@app.command("render")
+def render_bench(
+    seconds: Annotated[float, typer.Option(help="Seconds of rendering per concurrency.")] = 60,
+    concurrency: Annotated[
+        list[int] | None, typer.Option(help="Pages at once (repeatable: one run each).")
+    ] = None,
+    kind: Annotated[
+        str,
+        typer.Option(help="fetched (price from a JSON fetch), delayed (drawn after 1.5 s), mixed"),
+    ] = "fetched",
+    executable: Annotated[str, typer.Option(help="Chromium to drive.")] = "/usr/bin/chromium",
+    work_dir: Annotated[Path, typer.Option(help="Logs of the shop.")] = Path("data/bench-render"),
+) -> None:
+    """Browser rendering: pages/s, p50/p99 render time and browser RSS on script-only pages."""
+    from priceradar.bench.render import PATHS, RenderBenchConfig, run
+
+    if kind not in (*PATHS, "mixed"):
+        raise typer.BadParameter(f"--kind must be one of {', '.join((*PATHS, 'mixed'))}")
+    results = []
+    for n in concurrency or [4]:
+        cfg = RenderBenchConfig(seconds, n, kind, executable, work_dir=work_dir)
+        results.append(run(cfg, say=console.print))
+        console.print_json(json.dumps(results[-1]))
+    (work_dir / "render-result.json").write_text(json.dumps(results, indent=2))

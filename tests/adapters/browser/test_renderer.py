@@ -75,6 +75,14 @@ def test_a_price_loaded_by_fetch_is_waited_for_by_the_rules_selector(site: Site)
     assert b'<span class="price">$12.99</span>' in page.body
 
 
+def test_a_placeholder_price_is_not_taken_while_the_real_one_is_loading(site: Site) -> None:
+    # Given a page that shows $0.00 at once and the real price after a slow fetch()
+    (page,), _ = render(site, ["/placeholder"])
+    # Then the browser waited for the request and the DOM shows the real price only
+    assert page.error is None, page
+    assert f'<div id="app">{PRICE_SPAN}</div>'.encode() in page.body
+
+
 def test_the_browser_reaches_no_forbidden_address(site: Site, canary: Canary) -> None:
     # Given pages that redirect, load subresources, fetch(), XHR, WebSocket, preconnect and
     # iframe to a loopback port that is not allowed (only the shop's host:port is)

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +58,7 @@ CHROMIUM_ARGS = (
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
-POLL_S = 0.3  # how often the DOM is re-read while waiting for a price to appear
+POLL_S = 0.2  # how often the DOM is re-read while waiting for a price to appear
 
 WaitSelector = Callable[[str], str | None]
 Ready = Callable[[str, str], bool]
@@ -192,6 +193,17 @@ class BrowserRenderer(Fetcher):
             await route.continue_()
 
     async def _render(self, page: Page, url: str) -> FetchedPage:
+        in_flight: Counter[str] = Counter()  # requests of this page not yet finished
+
+        def started(_request: Request) -> None:
+            in_flight["requests"] += 1
+
+        def ended(_request: Request) -> None:
+            in_flight["requests"] -= 1
+
+        page.on("request", started)
+        page.on("requestfinished", ended)
+        page.on("requestfailed", ended)
         response = await page.goto(url, wait_until="domcontentloaded")
         if response is None:
             return _error(url, OutcomeKind.INVALID_RESPONSE, "no response for the page")
@@ -202,7 +214,7 @@ class BrowserRenderer(Fetcher):
         if response.status >= 300 or "html" not in (content_type or "html").lower():
             retry_after = parse_retry_after(headers.get("retry-after"))
             return FetchedPage(url, response.status, content_type, b"", retry_after)
-        await self._settle(page, url)
+        await self._settle(page, url, in_flight)
         body = (await page.content()).encode("utf-8")
         if len(body) > self.config.max_bytes:
             return _error(
@@ -213,18 +225,22 @@ class BrowserRenderer(Fetcher):
             )
         return FetchedPage(url, response.status, "text/html; charset=utf-8", body)
 
-    async def _settle(self, page: Page, url: str) -> None:
-        """Wait for the price: the rule's selector, else network idle and then `ready`."""
+    async def _settle(self, page: Page, url: str, in_flight: Counter[str]) -> None:
+        """Wait for the price: the rule's selector; else until `ready` sees a product while no
+        request of the page is in flight (a placeholder price whose real value is still being
+        fetched is not taken); without `ready`, network idle."""
         settle_ms = self.browser_config.settle_s * 1000
         selector = self.wait_selector(url)
         if selector:
             with contextlib.suppress(PlaywrightTimeout):
                 await page.wait_for_selector(selector, state="attached", timeout=settle_ms)
             return
+        if self.ready is None:
+            with contextlib.suppress(PlaywrightTimeout):
+                await page.wait_for_load_state("networkidle", timeout=settle_ms)
+            return
         until = time.monotonic() + self.browser_config.settle_s
-        with contextlib.suppress(PlaywrightTimeout):
-            await page.wait_for_load_state("networkidle", timeout=settle_ms)
-        while self.ready is not None and not self.ready(await page.content(), url):
+        while not (in_flight.total() == 0 and self.ready(await page.content(), url)):
             if time.monotonic() >= until:
                 return
             await asyncio.sleep(POLL_S)
