@@ -274,3 +274,27 @@ def test_history_read_returns_change_points_only(engine: Engine) -> None:
     assert [(round((o.at - start) / timedelta(days=1)), str(o.price), o.in_stock) for o in got] == [
         (0, "100.0000", True), (50, "90.0000", True), (60, "90.0000", False), (61, "90.0000", True)
     ]  # fmt: skip
+
+
+def test_a_deal_out_of_stock_too_long_is_closed_and_a_new_one_announced(engine: Engine) -> None:
+    # Given a deal at 80 that sold out half a day after it started
+    pid = product_with_history(engine)
+    with engine.begin() as conn:
+        add_watch(conn, WatchSpec("telegram", "-100777"), datetime.now(UTC))
+    start = datetime.now(UTC)
+
+    def store(days: float, in_stock: bool) -> int:
+        kind = OutcomeKind.OK if in_stock else OutcomeKind.OUT_OF_STOCK
+        result = CheckResult(pid, start + timedelta(days=days), kind, D(80), "USD", in_stock)
+        with engine.begin() as conn:
+            return record_results(conn, [result], CheckPolicy(deal_rules=RULES))[1]
+
+    assert store(0, True) == 1
+    assert store(0.5, False) == 0
+    # When it comes back at 80 nine days later (longer than a flicker)
+    assert store(9, True) == 1
+    # Then the old deal is closed as out of stock and a new one is open, announced once
+    deals = rows(engine, Deal)
+    assert [(d.end_reason, d.ended_at is None) for d in deals] == [("out_of_stock", False),
+                                                                   (None, True)]  # fmt: skip
+    assert [n.event_key for n in rows(engine, Notification)] == [f"deal:{d.id}" for d in deals]
