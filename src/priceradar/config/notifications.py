@@ -30,7 +30,8 @@ class NotificationSettings(BaseSettings):
     telegram_api_base_url: str = "https://api.telegram.org"
     telegram_message_template: str | None = None  # None = domain/messages.DEFAULT_TEMPLATE
     telegram_button_text: str | None = None  # an inline "open" button under each alert
-    # Telegram's documented limits: ~30 messages/s per bot, 20/min per group or channel.
+    # Telegram's documented limits: ~30 messages/s per bot, 20/min per group or channel; sends
+    # are spaced evenly (window / count apart), never in bursts.
     telegram_global_per_s: int = Field(default=30, ge=1)
     telegram_chat_per_min: int = Field(default=20, ge=1)
     notify_max_attempts: int = Field(default=5, ge=1, le=50)
