@@ -44,13 +44,16 @@ def rss_kb(pid: int) -> int:
 
 
 @pytest.fixture
-def api_server(tmp_path: Path) -> Iterator[tuple[int, int]]:
-    """(pid, port) of `priceradar api` serving with one key configured."""
+def api_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[int, int]]:
+    """(pid, port) of `priceradar api` serving with one key configured (and the test's
+    `server_env` marker's variables)."""
     port = free_port()
+    marker = request.node.get_closest_marker("server_env")
     env = {
         **clean_environ(),
         "PRICERADAR_DATA_DIR": str(tmp_path),
         "PRICERADAR_API_KEY_HASHES": hash_key("prk_never-sent"),
+        **(marker.args[0] if marker else {}),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "priceradar", "api", "--port", str(port)],
@@ -146,3 +149,16 @@ def test_a_small_body_limit_answers_413_before_the_key_is_checked(
     body = b"url\n" + b"https://shop.example/p\n" * 300
     keyed = {"X-API-Key": API_KEY, "Content-Type": "text/csv"}
     assert api.post("/api/v1/products/import", content=body, headers=keyed).status_code == 413
+
+
+@pytest.mark.server_env({"PRICERADAR_API_MAX_CONNECTIONS": "3"})
+def test_connections_over_the_limit_are_answered_503(api_server: tuple[int, int]) -> None:
+    _, port = api_server
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(3)]
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as extra:
+            extra.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert extra.recv(100).split(b"\r\n", 1)[0].split()[1] == b"503"
+    finally:
+        for sock in idle:
+            sock.close()

@@ -15,6 +15,17 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+def server_limits(max_connections: int) -> dict[str, Any]:
+    """uvicorn's own limits, for every command that serves the API: connections at once (more
+    get 503, so bodies in flight stay bounded: each at most its cap), idle keep-alive, and the
+    size of a request head (h11; httptools has its own fixed bound)."""
+    return {
+        "limit_concurrency": max_connections,
+        "timeout_keep_alive": 5,
+        "h11_max_incomplete_event_size": 64 * 1024,
+    }
+
+
 class BodyTooLarge(HTTPException):
     """The body went past its limit while being read: an HTTPException, so FastAPI's body
     reading passes it on as a 413 instead of calling it a parse error."""

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from priceradar.api.auth import hash_key, is_loopback, new_key
+from priceradar.api.limits import server_limits
 from priceradar.cli.context import settings
 from priceradar.cli.serve import key_file, save_new_key, saved_hashes
 from priceradar.config import ConfigError, Environment
@@ -46,7 +47,13 @@ def api(
 
     app = create_app(cfg)  # fails early, before binding, on unsafe settings
     if workers == 1:
-        uvicorn.run(app, host=bind, port=port or cfg.api_port, log_config=None)
+        uvicorn.run(
+            app,
+            host=bind,
+            port=port or cfg.api_port,
+            log_config=None,
+            **server_limits(cfg.api_max_connections),
+        )
     else:
         uvicorn.run(
             "priceradar.api:app_from_env",
@@ -55,6 +62,7 @@ def api(
             port=port or cfg.api_port,
             workers=workers,
             log_config=None,
+            **server_limits(cfg.api_max_connections),
         )
 
 

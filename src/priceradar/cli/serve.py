@@ -25,6 +25,7 @@ from rich.console import Console
 
 from priceradar.adapters.db import migrate
 from priceradar.api.auth import hash_key, is_loopback, new_key
+from priceradar.api.limits import server_limits
 from priceradar.cli.context import settings
 from priceradar.config import Settings
 from priceradar.observability.logging import configure_logging
@@ -105,7 +106,13 @@ def serve(
     signal.signal(signal.SIGTERM, _exit)
     worker = _start_worker(concurrency)
     server = uvicorn.Server(
-        uvicorn.Config(app, host=bind, port=port or cfg.api_port, log_config=None)
+        uvicorn.Config(
+            app,
+            host=bind,
+            port=port or cfg.api_port,
+            log_config=None,
+            **server_limits(cfg.api_max_connections),
+        )
     )
     watcher = threading.Thread(target=_stop_when_gone, args=(worker, server), daemon=True)
     watcher.start()

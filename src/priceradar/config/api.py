@@ -26,6 +26,8 @@ class ApiSettings(BaseSettings):
     # Per API process (sync routes run in a 40-thread pool): 5+5 connections keep a few API
     # replicas plus the workers inside PostgreSQL's default max_connections of 100.
     api_db_pool_size: int = Field(default=5, ge=1, le=100)
+    # Connections one API process serves at once (more are answered 503 by uvicorn).
+    api_max_connections: int = Field(default=200, ge=1)
     # Body cap of every other request, checked before the body is read, parsed or authenticated.
     api_max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # Bulk import body cap: 100k CSV rows of ~100 bytes are ~10 MB.
