@@ -66,7 +66,8 @@ _SYMBOLS: dict[str, str] = {
     "kr": "SEK", "kr.": "SEK",
     "tl": "TRY", "₺": "TRY", "ytl": "TRY",
     "₽": "RUB", "руб": "RUB", "руб.": "RUB", "р.": "RUB",  # noqa: RUF001 - Cyrillic on purpose
-    "₩": "KRW", "원": "KRW", "₪": "ILS", "₫": "VND", "฿": "THB", "₱": "PHP", "₦": "NGN", "₸": "KZT",
+    "₩": "KRW", "원": "KRW", "rp": "IDR", "rp.": "IDR",
+    "₪": "ILS", "₫": "VND", "฿": "THB", "₱": "PHP", "₦": "NGN", "₸": "KZT",
     "₴": "UAH", "грн": "UAH", "kč": "CZK", "ft": "HUF", "lei": "RON", "лв": "BGN", "лв.": "BGN",
     "fr.": "CHF", "c$": "CAD", "ca$": "CAD", "a$": "AUD", "au$": "AUD", "nz$": "NZD",
     "hk$": "HKD", "s$": "SGD", "mx$": "MXN", "₼": "AZN", "₾": "GEL",

@@ -19,7 +19,9 @@ from priceradar.domain.price_text import parse_price_text, parse_price_value
         ("https://shop.co.uk/p", "en", None, "GBP", "domain .uk"),
         ("https://tienda.com.co/p", None, None, "COP", "domain .co"),
         ("https://startup.co/p", None, None, None, "no currency"),  # .co alone is generic
-        ("https://shop.com.tr/p", "tr", None, "TRY", "domain .tr"),
+        ("https://shop.com.tr/p", "en", None, "TRY", "domain .tr"),
+        ("https://www.bol.com/p", "nl", None, "EUR", "page language nl"),  # one currency area
+        ("https://shop.example/p", "zh-CN", None, "CNY", "lang zh-CN"),
         ("https://shop.example/p", "de", None, None, "no currency"),  # language alone: no country
         ("https://127.0.0.1/p", None, None, None, "no currency"),
     ],

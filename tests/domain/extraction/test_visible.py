@@ -205,3 +205,41 @@ def test_won_and_yen_signs(text: str) -> None:
     html = product_page(f'<div class="product-price">{text}</div>')
 
     assert visible(html, "https://shop.example/p/x").currency in {"KRW", "JPY"}
+
+
+@pytest.mark.parametrize(
+    ("price_html", "amount"),
+    [
+        ('<span class="promo-price">29<sup class="fraction">-</sup></span>', "29"),  # bol.com
+        (
+            '<span class="price">1.299</span><span class="decimal">,\u2013</span><span>€</span>',
+            "1299",
+        ),
+        ('<span class="fpPrice price">249€00</span>', "249.00"),  # Cdiscount
+    ],
+)
+def test_whole_amounts_and_sign_separators(price_html: str, amount: str) -> None:
+    html = product_page(f'<div class="product-price">{price_html}</div>')
+
+    assert visible(html, "https://shop.nl/p/1").price == Decimal(amount)
+
+
+def test_a_members_only_price_is_not_the_price() -> None:
+    html = product_page(
+        '<div class="product-price">1 299 ₽</div>'
+        '<div class="wallet-price">\u0441 WB Кошельком '
+        '<span class="product-price">1 273 ₽</span></div>'
+    )
+
+    assert visible(html, "https://shop.example/p/1").price == Decimal("1299")
+
+
+def test_a_named_title_stands_in_for_a_missing_h1() -> None:
+    html = page(
+        body='<div class="sku-name">Rice cooker</div><div class="summary-price">'
+        '<div class="dt">Price</div><span class="p-price">¥299.00</span></div>' + RELATED
+    )
+
+    result = visible(html, "https://item.shop.cn/1.html")
+
+    assert (result.price, result.currency) == (Decimal("299.00"), "CNY")

@@ -19,6 +19,7 @@ __all__ = ["ZERO_MINOR", "PageLocale", "page_locale"]
 # Country (TLD or locale region) -> the currency its shops quote. Only countries whose shops
 # use one currency; ".co", ".io", ".tv" … are generic and deliberately absent.
 _COUNTRY_CURRENCY: dict[str, str] = {
+    "cn": "CNY", "hk": "HKD",
     "ar": "ARS", "at": "EUR", "au": "AUD", "be": "EUR", "bg": "BGN", "br": "BRL", "ca": "CAD",
     "ch": "CHF", "cl": "CLP", "cz": "CZK", "de": "EUR", "dk": "DKK", "ee": "EUR", "es": "EUR",
     "fi": "EUR", "fr": "EUR", "gr": "EUR", "hr": "EUR", "hu": "HUF", "id": "IDR", "ie": "EUR",
@@ -27,6 +28,14 @@ _COUNTRY_CURRENCY: dict[str, str] = {
     "pe": "PEN", "ph": "PHP", "pl": "PLN", "pt": "EUR", "ro": "RON", "rs": "RSD", "ru": "RUB",
     "se": "SEK", "sg": "SGD", "si": "EUR", "sk": "EUR", "th": "THB", "tr": "TRY", "tw": "TWD",
     "ua": "UAH", "uk": "GBP", "gb": "GBP", "uy": "UYU", "vn": "VND", "za": "ZAR", "py": "PYG",
+}  # fmt: skip
+# Languages spoken in one currency area only (a page in Dutch prices in euros); German,
+# Portuguese, Spanish, English, French … span several and decide nothing without a region.
+_LANGUAGE_CURRENCY: dict[str, str] = {
+    "nl": "EUR", "fi": "EUR", "el": "EUR", "sk": "EUR", "sl": "EUR", "et": "EUR", "lv": "EUR",
+    "lt": "EUR", "hr": "EUR", "mt": "EUR", "ja": "JPY", "ko": "KRW", "pl": "PLN", "cs": "CZK",
+    "hu": "HUF", "tr": "TRY", "da": "DKK", "nb": "NOK", "nn": "NOK", "no": "NOK", "is": "ISK",
+    "bg": "BGN", "uk": "UAH", "th": "THB", "vi": "VND", "id": "IDR", "he": "ILS",
 }  # fmt: skip
 # Second-level suffixes that still name the country: shop.com.tr, shop.co.uk, shop.com.co.
 _SECOND_LEVEL = frozenset({"com", "co", "net", "org", "ne", "or", "gob"})
@@ -56,6 +65,9 @@ def page_locale(url: str, lang: str | None, og_locale: str | None) -> PageLocale
         if region and region in _COUNTRY_CURRENCY:
             currency = _COUNTRY_CURRENCY[region]
             return PageLocale(currency, f"{source} {value.strip()} -> {currency}", language)
+    by_language = _LANGUAGE_CURRENCY.get(language or "")
+    if by_language is not None:
+        return PageLocale(by_language, f"page language {language} -> {by_language}", language)
     country = _tld_country(url)
     if country is not None:
         by_tld = _COUNTRY_CURRENCY.get(country) or _ONLY_SECOND_LEVEL.get(country)

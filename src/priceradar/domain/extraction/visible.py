@@ -33,6 +33,9 @@ _MAX_MARK = 5  # non-digit characters a price element may hold besides its numbe
 _MAX_NODES = 40_000  # nodes walked per page; real pages have < 10,000
 _NUMBER = re.compile(r"\d(?:[\d.,'\u00a0\u202f ]*\d)?")
 _DIGIT = re.compile(r"\d")
+_DASHES = frozenset({"-", "–", "—", ",-", ",–", ".-", ".–", ",—"})  # noqa: RUF001
+# "249€00" (Cdiscount): the currency sign stands where the decimal comma would.
+_SIGN_AS_SEPARATOR = re.compile(r"(\d)\s?([€$£])\s?(\d{2})(?!\d)")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 _MAX_LETTERS = 30  # "Original price was: $45.00." has 19; product names run longer
 _FRACTION = re.compile(r"\s*[.,]?\d{1,2}\s*")
@@ -124,7 +127,7 @@ def _collect(
         if len(_NUMBER.findall(raw)) == 1:
             seen.add(element.mem_id)
         else:  # "<s>$799</s> $649" in one element: this text node on its own
-            element, raw = inner, text.strip()
+            element, raw = inner, _SIGN_AS_SEPARATOR.sub(r"\1,\3\2", text.strip())
         parsed = parse_price_text(raw, hint) if len(_NUMBER.findall(raw)) == 1 else None
         if parsed is None:
             continue
@@ -244,7 +247,11 @@ def _price_text(element: LexborNode) -> str:
             continue
         piece = node.text_content or ""
         parent = node.parent
-        if (
+        previous = parts[-1].rstrip()[-1:] if parts else ""
+        if piece.strip() in _DASHES and (previous.isdigit() or previous in ",."):
+            # "29<sup>-</sup>", "1.299<span>,-</span>": a whole amount written with a dash
+            piece = ("" if previous in ",." else ",") + "00"
+        elif (
             parent is not None
             and piece.strip().isdigit()
             and len(piece.strip()) == 2
@@ -255,7 +262,7 @@ def _price_text(element: LexborNode) -> str:
             separator = "," if "." in "".join(parts) else "."
             piece = separator + piece.strip()
         parts.append(piece)
-    return "".join(parts).strip()[:200]
+    return _SIGN_AS_SEPARATOR.sub(r"\1,\3\2", "".join(parts).strip()[:200])
 
 
 def _score(
@@ -336,6 +343,8 @@ def _context(cand: Candidate, element: LexborNode) -> None:
         cand.add(-8, "shipping")
     if vf.UNIT_PRICE.search(own) or vf.UNIT_AFTER.match(after) or vf.UNIT_PRICE.search(label):
         cand.add(-7, "unit price")
+    if vf.CONDITIONAL.search(label[-40:]):
+        cand.add(-6, "conditional price (card, coupon, members)")
     if vf.SAVING_LABEL.search(label[-20:]) or vf.SAVING_TEXT.search(own):
         cand.add(-6, "saving")
     if vf.TAX_EXCL.search(label[-20:] + " " + own):

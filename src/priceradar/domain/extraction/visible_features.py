@@ -35,7 +35,8 @@ REGION_WORDS = frozenset({
     "breadcrumbs", "cookie", "newsletter", "wishlist", "tile", "teaser", "recs", "reco",
     "suggestions", "complementary", "others", "upselling",
 })  # fmt: skip
-LISTING_WORDS = frozenset({"products", "listing", "card", "grid", "thumb", "layout", "collection"})
+# Not "grid" or "layout": CSS frameworks name every block that way.
+LISTING_WORDS = frozenset({"products", "listing", "card", "thumb", "collection"})
 REGION_TAGS = frozenset({"header", "footer", "nav", "aside"})
 HIDDEN_WORDS = frozenset({"hidden", "hide", "sr", "invisible", "none"})
 # "12 x 99,90", also with the multiplication sign U+00D7
@@ -70,6 +71,13 @@ UNIT_AFTER = re.compile(
 CURRENT_TEXT = re.compile(
     r"current price|sale price|\bnow\b|our price|special price|jetzt|\bnu\b|ahora|maintenant", re.I
 )
+# A price for some buyers only: with a card, a coupon, a membership, a wallet.
+CONDITIONAL = re.compile(  # \u0441: the Cyrillic "s" (with)
+    r"\b(?:with|mit|avec|con|com|\u0441|ile)\b.{0,25}(?:card|karte|carte|tarjeta|cart[aã]o|coupon|code"
+    r"|club|member|prime|wallet|кошельк|карт|abo|subscri|kupon|üyelik)"
+    r"|members?\b|member price|club price|mitgliederpreis|prix adh[ée]rent",
+    re.I,
+)
 SAVING_LABEL = re.compile(
     r"(?:\bsave|you save|sparen|ahorr\w*|économisez|kazanc\w*|indirim|economize|risparmi)\W*$", re.I
 )
@@ -100,7 +108,9 @@ BUY_WORDS = frozenset({"addtocart", "add", "buy", "cart", "basket", "purchase", 
 # Attributes whose values name what an element is (besides every data-* attribute's name).
 _NAMING_ATTRS = ("class", "id", "itemprop", "aria-label")
 PRICE_LABEL = re.compile(
-    r"(?:price|preis|prix|precio|preço|fiyat|cena|prezzo|prijs|pris|hinta|価格|价格)\s*:?\s*$", re.I
+    r"(?:price|preis|prix|precio|preço|fiyat|cena|prezzo|prijs|pris|hinta|価格|价格|价)\s*:?\s*"
+    r"[^\w\s]{0,2}$",  # "Price:", "Price: $", "京东价￥"
+    re.I,
 )
 
 
@@ -140,7 +150,7 @@ def is_hidden(node: LexborNode, node_words: set[str]) -> bool:
         "display:none" in style
         or "visibility:hidden" in style
         or "hidden" in attrs
-        or bool(node_words & {"hidden", "hide", "invisible"})
+        or bool(node_words & {"hidden", "invisible"})
     )
 
 

@@ -16,12 +16,17 @@ from selectolax.lexbor import LexborNode
 from priceradar.domain.extraction import visible_features as vf
 
 Add = Callable[[float, str], None]  # a candidate's `add(points, why)`
-_DIGIT = re.compile(r"\d")
+# A currency mark: look-alike siblings that all show one are a grid of priced items.
+_MONEY = re.compile(r"[$€£¥₹₺₽₩₪₫฿₱₦₸₴円원]|\b(?:EUR|USD|GBP|CHF|TL|zł|kr|Ft|Kč|lei|Lei|Rp)\b")
 
 SKIP = frozenset({"script", "style", "noscript", "template", "svg", "select", "option",
                    "textarea", "head", "title", "iframe", "button", "h1"})  # fmt: skip
 _MAX_SIBLINGS = 60  # siblings looked at for the repeated-item test
 _BUY_SELECTOR = "form, button, input, a[class*=cart], a[id*=cart], a[class*=buy]"
+_TITLE_SELECTOR = (
+    "[itemprop=name], [class*=product-title], [class*=product-name], [class*=productName],"
+    " [class*=sku-name], [class*=item_name], [data-testid*=title]"
+)
 _BUY_NEAR_H1 = 14  # tree steps; a product block's h1 and button are 2-8 apart
 
 
@@ -46,7 +51,8 @@ def _chain(node: LexborNode | None) -> list[int]:
 
 
 def find_anchors(body: LexborNode) -> Anchors:
-    h1 = _chain(body.css_first("h1"))
+    # No h1 (JD, Rakuten …): the element named as the product's title stands in for it.
+    h1 = _chain(body.css_first("h1") or body.css_first(_TITLE_SELECTOR))
     controls = [n for n in body.css(_BUY_SELECTOR) if vf.is_buy_control(n)]
     # The product's own buy button is the one nearest the h1, not the first related item's.
     chains = [(_chain(n), n) for n in controls]
@@ -186,12 +192,14 @@ def _related_heading(node: LexborNode) -> bool:
 
 
 def _repeated(node: LexborNode) -> bool:
-    """`node` is one of 3+ look-alike siblings (same tag and class) that show numbers:
+    """`node` is one of 3+ look-alike siblings (same tag and class) that show prices:
     an item of a product grid, not the product block."""
     parent = node.parent
     if parent is None or node.tag in ("body", "html", "main"):
         return False
     signature = (node.tag, node.attributes.get("class"))
+    if signature[1] is None and node.tag not in ("li", "article", "tr"):
+        return False  # unnamed divs in a row are a layout, not a grid of items
     alike = 0
     sibling = parent.child
     for _ in range(_MAX_SIBLINGS):
@@ -201,7 +209,7 @@ def _repeated(node: LexborNode) -> bool:
             signature
         ):
             text = sibling.text(deep=True)
-            alike += len(text) < 600 and _DIGIT.search(text) is not None
+            alike += len(text) < 600 and _MONEY.search(text) is not None
             if alike >= 3:
                 return True
         sibling = sibling.next
