@@ -1,10 +1,10 @@
-# One command each: install, format, lint, typecheck, test, demo, bench.
+# One command each: install, format, lint, typecheck, test, demo, serve, bench.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install format lint typecheck test check demo clean
+.PHONY: install format lint typecheck test check demo serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ check: lint typecheck test
 
 demo: $(STAMP)
 	$(BIN)/priceradar demo
+
+serve: $(STAMP)
+	$(BIN)/priceradar serve
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

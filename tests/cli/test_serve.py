@@ -50,6 +50,11 @@ def test_serve_runs_everything_and_the_ui_shows_a_checked_price(
         page = httpx.get(f"{base}/products/{product_id}")
         assert page.status_code == 200
         assert f"{float(checked):,.2f}" in page.text
+        # and the System page sees the worker and the dispatcher's last tick
+        system = httpx.get(f"{base}/system", timeout=10).text
+        assert "No worker answered" not in system
+        tick = system.split('id="dispatcher-tick">', 1)[1].split("</dd>", 1)[0]
+        assert " ago" in tick and "never" not in tick
     finally:
         proc.send_signal(signal.SIGTERM)
         output = proc.communicate(timeout=60)[0].decode()

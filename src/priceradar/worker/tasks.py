@@ -15,7 +15,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init, worker_process_shutdown
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError as DatabaseError
+from sqlalchemy.exc import SQLAlchemyError
 
+from priceradar.adapters.db import heartbeats
 from priceradar.adapters.db.products import uncheckable
 from priceradar.services.check import WritePlan, check_products
 from priceradar.services.render import BrowserHandOff
@@ -127,7 +129,17 @@ def enqueue_batch(batch: Batch) -> None:
 def dispatch_due_checks() -> dict[str, int]:
     """Lease due products and enqueue them as batches (runs every few seconds from beat)."""
     limits = dispatch_limits(settings)
-    stats = dispatch_due(get_runtime(settings).engine, enqueue_batch, limits, datetime.now(UTC))
+    engine = get_runtime(settings).engine
+    now = datetime.now(UTC)
+    stats = dispatch_due(engine, enqueue_batch, limits, now)
+    # The System page shows the last tick: a stalled beat is visible at a glance. Never let
+    # this bookkeeping fail the tick itself (e.g. a database not yet migrated to 0008).
+    try:
+        heartbeats.record(
+            engine, heartbeats.DISPATCHER, now, {"leased": stats.leased, "batches": stats.batches}
+        )
+    except SQLAlchemyError as exc:
+        log.warning("dispatcher heartbeat not recorded: %s", type(exc).__name__)
     if stats.leased:
         log.info("dispatched", extra={"leased": stats.leased, "batches": stats.batches})
     return {"leased": stats.leased, "batches": stats.batches}

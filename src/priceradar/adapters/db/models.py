@@ -282,3 +282,13 @@ class RenderDomain(Base):
     decided_by: Mapped[str] = mapped_column(String(16))  # detected | operator
     evidence_product_id: Mapped[int | None] = mapped_column(BigId)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+
+
+class Heartbeat(Base):
+    """The last run of a singleton job (one row per job: `dispatcher`), with a JSON summary."""
+
+    __tablename__ = "heartbeats"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    detail: Mapped[str | None] = mapped_column(Text)

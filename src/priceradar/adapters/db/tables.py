@@ -9,6 +9,7 @@ from sqlalchemy import Table
 from priceradar.adapters.db.models import (
     Deal,
     Destination,
+    Heartbeat,
     Notification,
     PriceHistory,
     Product,
@@ -23,3 +24,4 @@ destinations = cast(Table, Destination.__table__)
 notifications = cast(Table, Notification.__table__)
 watches = cast(Table, Watch.__table__)
 render_domains = cast(Table, RenderDomain.__table__)
+heartbeats = cast(Table, Heartbeat.__table__)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from priceradar.adapters.db import views
+from priceradar.adapters.db import heartbeats, views
 from priceradar.api.deps import CeleryDep, EngineDep, SettingsDep
 from priceradar.config import Settings
 from priceradar.observability.metrics import broker_queue_lengths
@@ -50,6 +50,7 @@ def _snapshot(engine: EngineDep, settings: Settings, celery: Any) -> dict[str, A
         fresh = views.freshness(conn, now, overdue_after_s(settings))
         outcomes = views.outcome_counts(conn)
         open_deals, _ = views.deal_counts(conn)
+        dispatcher = heartbeats.read(conn).get(heartbeats.DISPATCHER)
     try:
         queues: dict[str, int] | str | None = _queues(settings)
     except Exception as exc:
@@ -63,6 +64,9 @@ def _snapshot(engine: EngineDep, settings: Settings, celery: Any) -> dict[str, A
         "fresh": fresh,
         "outcomes": outcomes,
         "open_deals": open_deals,
+        "dispatcher": dispatcher,
+        "dispatcher_late": dispatcher is not None
+        and (now - dispatcher.at).total_seconds() > overdue_after_s(settings),
         "queues": queues,
         "workers": workers,
         "overdue_after_s": overdue_after_s(settings),
