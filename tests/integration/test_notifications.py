@@ -209,8 +209,8 @@ def test_fair_delivery_across_chats_with_real_workers(
     first = min(r.at for r in tg.received)
     assert max(tg.to(chat)[0].at for chat in others) - first < 2.0
     # and each chat got its messages once, in order, evenly spaced: a group 3 s apart (20 a
-    # minute without bursts), a private chat 1 s apart
-    for chat, count, spacing_s in (("8000", 5, 0.95), ("-1008100", 3, 2.9)):
+    # minute without bursts), a private chat 1 s apart (granted that far apart; arrival jitters)
+    for chat, count, spacing_s in (("8000", 5, 0.8), ("-1008100", 3, 2.7)):
         got = tg.to(chat)
         assert [r.html.split("\n")[1] for r in got] == [
             f"<b>{t}</b>" for t in (private if chat == "8000" else [f"group {i}" for i in range(3)])
