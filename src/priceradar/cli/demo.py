@@ -116,6 +116,7 @@ def demo(
             except subprocess.TimeoutExpired:
                 worker.kill()
             ui.stop()
+            console.print()
             console.print(_verdict(engine, running))
             engine.dispose()
     console.print()
