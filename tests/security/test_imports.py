@@ -72,6 +72,7 @@ def test_a_hostile_csv_over_the_api_reports_rows_and_stores_the_good_ones_exactl
     ("content", "headers"),
     [
         ("[" * 100_000 + "]" * 100_000, JSON),
+        ('[{"url": "http://127.0.0.1/x", "priority": ' + "9" * 5000 + "}]", JSON),
         ('[{"url": ' + "[" * 50_000 + "]" * 50_000 + "}]", JSON),
         ("\xff\xfe not utf-8".encode("latin-1"), CSV),
         ("\xff\xfe not utf-8".encode("latin-1"), NDJSON),
@@ -91,10 +92,11 @@ def test_deep_ndjson_lines_and_unicode_digits_are_row_errors(client: TestClient)
         "[" * 100_000 + "]" * 100_000,
         json.dumps({"url": f"{b}/sup", "priority": "\u00b2"}),
         '{"url": ' + "{" * 50_000,
+        '{"url": "http://127.0.0.1/x", "priority": ' + "9" * 5000 + "}",
     ]
     response = client.post(IMPORT, content="\n".join(lines), headers=NDJSON)
     assert response.status_code == 200, response.text
-    assert (response.json()["inserted"], response.json()["invalid"]) == (1, 3)
+    assert (response.json()["inserted"], response.json()["invalid"]) == (1, 4)
     assert stored(client, b) == [f"{b}/good"]
 
 

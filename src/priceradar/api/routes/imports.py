@@ -136,7 +136,7 @@ def _import(
 def _json_rows(text: IO[str]) -> Iterator[Row]:
     try:
         data = json.load(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, or an integer over Python's 4300 digits
         raise UnreadableImport(str(exc)) from None
     if not isinstance(data, list):
         raise UnreadableImport("expected a JSON array of products")
@@ -149,7 +149,7 @@ def _ndjson_rows(text: IO[str]) -> Iterator[Row]:
             continue
         try:
             entry = json.loads(line)
-        except json.JSONDecodeError as exc:
+        except ValueError as exc:  # JSONDecodeError, or an integer over Python's 4300 digits
             yield (line.strip()[:500], f"line {number}: not JSON: {exc}")
             continue
         except RecursionError:
