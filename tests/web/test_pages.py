@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from priceradar.adapters.db.tables import history, products
 from tests.web.conftest import UiServer, Watched
@@ -142,3 +142,17 @@ def test_edit_interval(session: Watched, ui: UiServer) -> None:
             select(products.c.check_interval_s).where(products.c.id == product_id)
         ).scalar_one()
     assert interval == 7200
+
+
+def test_history_csv_export_works_with_the_ui_session(session: Watched, ui: UiServer) -> None:
+    product_id = ui.ids["grinder"]
+    response = session.page.request.get(f"{ui.base_url}/products/{product_id}/history.csv")
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    lines = response.text().strip().splitlines()
+    assert lines[0] == "id,checked_at,price,currency,in_stock,kind"
+    with ui.engine.connect() as conn:
+        stored = conn.execute(
+            select(func.count()).where(history.c.product_id == product_id)
+        ).scalar_one()
+    assert len(lines) == stored + 1

@@ -24,6 +24,7 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     secret = settings.ui_session_secret.get_secret_value() if settings.ui_session_secret else None
     signer = SessionSigner(load_secret(secret, settings.data_dir), settings.ui_session_max_age_s)
     app.state.ui_signer = signer
+    app.state.ui_system_cache = {}  # the System page's last snapshot (pages/system.py)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (docs, auth, products, deals, watches, imports, system):
         app.include_router(module.router)

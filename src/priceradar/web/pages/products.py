@@ -11,8 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from priceradar.adapters.db import views
 from priceradar.adapters.db.deals import load_history
 from priceradar.api import crud
-from priceradar.api.deps import CeleryDep, ConnDep, SettingsDep
+from priceradar.api.deps import CeleryDep, ConnDep, EngineDep, SettingsDep
 from priceradar.api.routes.checks import send_check
+from priceradar.api.routes.history import price_history_csv
 from priceradar.domain.outcome import OutcomeKind
 from priceradar.web import chart
 from priceradar.web.render import back_to, page
@@ -160,6 +161,12 @@ def product_page(
         notice=notice,
         now=now,
     )
+
+
+@router.get("/products/{product_id}/history.csv")
+def history_csv(viewer: Viewer, engine: EngineDep, product_id: int) -> Response:
+    """The product's history as CSV for a logged-in UI user (the API's export, same code)."""
+    return price_history_csv(product_id, engine)
 
 
 @router.post("/products/{product_id}/check", dependencies=[CsrfChecked])

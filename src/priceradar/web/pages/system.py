@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from priceradar.worker.app import QUEUES
 router = APIRouter(include_in_schema=False)
 PING_TIMEOUT_S = 1.0  # workers answer a broadcast ping within milliseconds when alive
 REFRESH_S = 10
+CACHE_S = 5.0  # half the refresh period: every refresh still sees new figures
 
 
 def overdue_after_s(settings: Settings) -> float:
@@ -75,12 +77,22 @@ def _snapshot(engine: EngineDep, settings: Settings, celery: Any) -> dict[str, A
     }
 
 
+async def _cached(request: Request, engine: EngineDep, settings: Settings, celery: Any) -> Any:
+    """One snapshot per CACHE_S for the whole app: open tabs refreshing every few seconds
+    must not each scan the products table and ping the workers."""
+    cache: dict[str, Any] = request.app.state.ui_system_cache
+    if cache.get("at", float("-inf")) + CACHE_S < time.monotonic():
+        cache["data"] = await run_in_threadpool(_snapshot, engine, settings, celery)
+        cache["at"] = time.monotonic()
+    return cache["data"]
+
+
 @router.get("/system")
 async def system_page(
     request: Request, viewer: Viewer, engine: EngineDep, settings: SettingsDep, celery: CeleryDep
 ) -> Response:
     """How fresh the prices are and whether the machinery runs."""
-    snapshot = await run_in_threadpool(_snapshot, engine, settings, celery)
+    snapshot = await _cached(request, engine, settings, celery)
     return page(request, "system.html", viewer, nav="system", **snapshot)
 
 
@@ -89,5 +101,5 @@ async def system_panel(
     request: Request, viewer: Viewer, engine: EngineDep, settings: SettingsDep, celery: CeleryDep
 ) -> Response:
     """The System page's figures alone (htmx swaps them in every few seconds)."""
-    snapshot = await run_in_threadpool(_snapshot, engine, settings, celery)
+    snapshot = await _cached(request, engine, settings, celery)
     return page(request, "_system_panel.html", viewer, **snapshot)
