@@ -90,6 +90,8 @@ _LOCALES: dict[str, tuple[str, str, bool, str, str, str, int]] = {
     "zh_CN": ("CNY", "￥", True, "", "", ".", 2),
     "ar_AE": ("AED", "AED", True, " ", ",", ".", 2),
     "nl_NL_plain": ("EUR", "", False, "", ".", ",", 2),
+    "vi_VN": ("VND", "₫", True, "", ".", ",", 0),
+    "ms_MY": ("MYR", "RM", True, "", ",", ".", 2),
 }
 
 
