@@ -204,10 +204,10 @@ def test_fair_delivery_across_chats_with_real_workers(
         return {r.status for r in table(stack.engine, Notification)} == {"sent"}
 
     wait_for(all_sent, timeout_s=60, what=f"every alert sent\n{stack.logs()}")
-    # Then every other chat got its message within 2 s of the first send, not after the queue
+    # Then every other chat got its message within 3 s of the first send, not after the queue
     # of the private chat or the group
     first = min(r.at for r in tg.received)
-    assert max(tg.to(chat)[0].at for chat in others) - first < 2.0
+    assert max(tg.to(chat)[0].at for chat in others) - first < 3.0
     # and each chat got its messages once, in order, evenly spaced: a group 3 s apart (20 a
     # minute without bursts), a private chat 1 s apart (granted that far apart; arrival jitters)
     for chat, count, spacing_s in (("8000", 5, 0.8), ("-1008100", 3, 2.7)):
