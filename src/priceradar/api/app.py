@@ -38,6 +38,7 @@ from priceradar.worker.app import create_app as create_celery_app
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
+UI_URL_LIST_MAX_BYTES = 4 * 1024 * 1024
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -97,6 +98,9 @@ def create_app(settings: Settings) -> FastAPI:
         limit=settings.api_max_body_bytes,
         overrides={
             f"{API_PREFIX}/products/import": settings.api_import_max_bytes,
+            # The UI's pasted list is parsed in memory before its login is checked: a million
+            # characters, URL-encoded. Its CSV upload is spooled to disk: the import cap.
+            "/add/urls": UI_URL_LIST_MAX_BYTES,
             "/add/": settings.api_import_max_bytes,  # the web UI's import forms
         },
     )
