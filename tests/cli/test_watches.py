@@ -14,7 +14,7 @@ from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import Deal, Destination, Product, Watch
 from priceradar.cli import app, context
-from tests.support.factories import make_products
+from tests.support.factories import make_products, set_columns
 
 
 @pytest.fixture
@@ -136,4 +136,7 @@ def test_deals_list(db: Engine) -> None:
         )  # fmt: skip
     out = run("deals", "list").output
     assert "Acme Kettle" in out and "100.00" in out and "70.00" in out and "30%" in out
-    assert "30d" in out
+    assert "30d" in out and "paused" not in out
+    # An open deal whose product is out of stock is shown as paused (it resumes on return)
+    set_columns(db, [pid], in_stock=False)
+    assert "paused" in run("deals", "list").output

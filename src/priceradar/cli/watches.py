@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -116,6 +116,11 @@ def enable(destination_id: int) -> None:
     console.print(f"destination {destination_id} enabled")
 
 
+def _paused(deal: Any) -> str:
+    """An open deal of a product out of stock is paused: it resumes when the product returns."""
+    return "paused: out of stock" if deal.in_stock is False else ""
+
+
 @deals_app.command("list")
 def deals_list(
     all_: Annotated[bool, typer.Option("--all", help="Include ended deals.")] = False,
@@ -135,6 +140,6 @@ def deals_list(
             f"{r.discount_percent:.0f}%",
             " ".join(flags),
             f"{r.started_at:%Y-%m-%d %H:%M}",
-            f"{r.ended_at:%Y-%m-%d %H:%M} {r.end_reason}" if r.ended_at else "",
+            f"{r.ended_at:%Y-%m-%d %H:%M} {r.end_reason}" if r.ended_at else _paused(r),
         )
     console.print(table)

@@ -211,7 +211,7 @@ def _rule(r: Any) -> str:
 def list_deals(conn: Connection, active_only: bool = True, limit: int = 50) -> list[Any]:
     """Newest deals first, with the product's title and URL."""
     stmt = (
-        select(deals, products.c.title, products.c.url)
+        select(deals, products.c.title, products.c.url, products.c.in_stock)
         .join(products, products.c.id == deals.c.product_id)
         .order_by(deals.c.started_at.desc(), deals.c.id.desc())
         .limit(limit)
