@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from priceradar.adapters.browser.memory import descendants_cpu_s
 from priceradar.adapters.browser.renderer import BrowserConfig, BrowserRenderer
 from priceradar.adapters.http.fetcher import FetchConfig
 from priceradar.bench.stack import Processes, base_environ, free_port, start_shops
@@ -75,10 +76,10 @@ async def _measure(cfg: RenderBenchConfig, base: str, port: int) -> dict[str, An
 
     try:
         await renderer.fetch(_url(base, "fetched", 10**8))  # launch the browser before timing
-        started = time.monotonic()
+        started, cpu_before = time.monotonic(), descendants_cpu_s()
         stop_at = started + cfg.seconds
         await asyncio.gather(sample(), *(one_worker() for _ in range(cfg.concurrency)))
-        elapsed = time.monotonic() - started
+        elapsed, cpu_s = time.monotonic() - started, descendants_cpu_s() - cpu_before
     finally:
         await renderer.close()
     times = sorted(times_ms)
@@ -95,6 +96,10 @@ async def _measure(cfg: RenderBenchConfig, base: str, port: int) -> dict[str, An
         "render_ms_max": times[-1] if times else None,
         "browser_rss_mb_mean": round(statistics.fmean(rss), 1) if rss else None,
         "browser_rss_mb_max": round(max(rss), 1) if rss else None,
+        # CPU of this process, Playwright's driver and the browser tree: on a busy machine the
+        # wall-clock rate says how much CPU we got; this says what a page costs.
+        "cpu_s_per_page": round(cpu_s / pages, 3) if pages else None,
+        "pages_per_s_per_core_by_cpu": round(pages / cpu_s, 2) if cpu_s else None,
         "browser_launches": renderer.launches,
         "blocked_requests": renderer.blocked,
         "outcomes": dict(outcomes),

@@ -9,9 +9,39 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+_TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def descendants_cpu_s(
+    root_pid: int | None = None, names: tuple[str, ...] = ("chrom", "node")
+) -> float:
+    """CPU seconds (user + system, including reaped children) of `root_pid` itself and of its
+    descendants whose command name contains one of `names` (the browser tree and Playwright's
+    driver). For benchmarks: CPU per page does not depend on how busy the machine is."""
+    root = root_pid or os.getpid()
+    tree = _process_tree()
+    total, stack = _cpu_ticks(root), list(tree.children[root])
+    while stack:
+        pid = stack.pop()
+        if any(n in tree.names.get(pid, "").lower() for n in names):
+            total += _cpu_ticks(pid)
+        stack.extend(tree.children[pid])
+    return total / _TICKS_PER_S
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
 
 
 def descendants_rss_mb(root_pid: int | None = None, name_contains: str = "chrom") -> float:
@@ -21,9 +51,25 @@ def descendants_rss_mb(root_pid: int | None = None, name_contains: str = "chrom"
     which is our child. Where smaps_rollup is unreadable, RSS stands in (an upper bound).
     """
     root = root_pid or os.getpid()
-    children: dict[int, list[int]] = defaultdict(list)
-    names: dict[int, str] = {}
-    rss_pages: dict[int, int] = {}
+    tree = _process_tree()
+    total, stack = 0.0, list(tree.children[root])
+    while stack:
+        pid = stack.pop()
+        if name_contains in tree.names.get(pid, "").lower():
+            total += _pss_bytes(pid, tree.rss_pages.get(pid, 0) * _PAGE_BYTES)
+        stack.extend(tree.children[pid])
+    return total / (1024 * 1024)
+
+
+@dataclass
+class _Tree:
+    children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    names: dict[int, str] = field(default_factory=dict)
+    rss_pages: dict[int, int] = field(default_factory=dict)
+
+
+def _process_tree() -> _Tree:
+    tree = _Tree()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -32,19 +78,11 @@ def descendants_rss_mb(root_pid: int | None = None, name_contains: str = "chrom"
             statm = (entry / "statm").read_text().split()
         except OSError:
             continue  # exited while we looked
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         pid = int(entry.name)
-        children[ppid].append(pid)
-        names[pid] = name
-        rss_pages[pid] = int(statm[1])
-    total, stack = 0.0, list(children[root])
-    while stack:
-        pid = stack.pop()
-        if name_contains in names.get(pid, "").lower():
-            total += _pss_bytes(pid, rss_pages.get(pid, 0) * _PAGE_BYTES)
-        stack.extend(children[pid])
-    return total / (1024 * 1024)
+        tree.children[int(stat[stat.rindex(")") + 2 :].split()[1])].append(pid)
+        tree.names[pid] = stat[stat.index("(") + 1 : stat.rindex(")")]
+        tree.rss_pages[pid] = int(statm[1])
+    return tree
 
 
 def _pss_bytes(pid: int, fallback: int) -> float:

@@ -40,14 +40,19 @@ class GuardProxy:
         self.allowed = allowed_private_hosts
         self.refused: Counter[str] = Counter()  # "host:port" -> refusals (tests, logs)
         self._server: asyncio.Server | None = None
+        self._handlers: set[asyncio.Task[None]] = set()
 
     async def start(self) -> int:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         return int(self._server.sockets[0].getsockname()[1])
 
     async def close(self) -> None:
+        """Stop listening and end the connections still open (the browser is gone by now)."""
         if self._server is not None:
             self._server.close()
+            for task in list(self._handlers):
+                task.cancel()
+            await asyncio.gather(*self._handlers, return_exceptions=True)
             with contextlib.suppress(Exception):
                 await self._server.wait_closed()
             self._server = None
@@ -73,6 +78,10 @@ class GuardProxy:
         )
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+            task.add_done_callback(self._handlers.discard)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             if len(head) > MAX_HEAD_BYTES:
