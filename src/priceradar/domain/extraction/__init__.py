@@ -31,6 +31,7 @@ from priceradar.domain.extraction.microdata import from_microdata
 from priceradar.domain.extraction.platforms import Scripts
 from priceradar.domain.extraction.rules import SiteRule, from_rule
 from priceradar.domain.extraction.signals import category_from_trail
+from priceradar.domain.extraction.stock import page_stock
 from priceradar.domain.extraction.variants import URL_VARIANT, url_tokens
 from priceradar.domain.extraction.visible import VisibleResult, from_visible
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
@@ -109,7 +110,7 @@ def _extract(
         if isinstance(outcome, ExtractedProduct):
             outcome = _url_variant(outcome, page)
             outcome = _with_page_category(outcome, page.doc, text, url, json_ld)
-            return _with_currency(outcome, page)
+            return _with_stock(_with_currency(outcome, page), page)
         if outcome.ambiguous:
             return outcome
         reasons.append(outcome.reason)
@@ -197,6 +198,14 @@ def _url_variant(product: ExtractedProduct, page: _Page) -> ExtractedProduct:
         source=state.source,
         variant_rule=state.variant_rule,
     )
+
+
+def _with_stock(product: ExtractedProduct, page: _Page) -> ExtractedProduct:
+    """`product` with the visible page's stock when its source did not say."""
+    if product.in_stock is not None:
+        return product
+    stock = page_stock(page.doc)
+    return product if stock is None else dataclasses.replace(product, in_stock=stock)
 
 
 def _with_currency(product: ExtractedProduct, page: _Page) -> ExtractedProduct:

@@ -200,6 +200,12 @@ def fold_offer(offer: dict[str, Any], cand: Candidate, depth: int = 0) -> None:
         if inner.offer_prices:
             parsed = (min(inner.offer_prices), inner.currency or hint)
     stock = parse_availability(offer.get("availability"))
+    if stock is None and aggregate and depth < 2:
+        # An AggregateOffer is in stock when one of its offers is.
+        states = [
+            parse_availability(sub.get("availability")) for sub in as_list(offer.get("offers"))
+        ]
+        stock = True if True in states else False if False in states else None
     if parsed is None:
         if raw is not None and cand.rejected is None:
             cand.rejected = str(raw)[:40]

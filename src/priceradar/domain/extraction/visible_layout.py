@@ -37,6 +37,7 @@ class Anchors:
     h1: list[int]
     buy: list[int]
     buy_count: int
+    buy_node: LexborNode | None = None  # the product's own buy button or form
     # Per-page memo: every candidate walks up through the same containers.
     kinds: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
     repeated: dict[int, bool] = field(default_factory=dict)
@@ -61,7 +62,7 @@ def find_anchors(body: LexborNode) -> Anchors:
         buy = []  # no buy button of its own (sold out?): the nearest is a related item's
     if len(controls) >= 3 and node is not None and _in_repeated(node):
         buy = []  # a grid item's quick-add button is no product block
-    return Anchors(h1, buy, len(controls))
+    return Anchors(h1, buy, len(controls), node if buy else None)
 
 
 def _in_repeated(node: LexborNode) -> bool:
