@@ -155,3 +155,27 @@ def render_bench(
         results.append(run(cfg, say=console.print))
         console.print_json(json.dumps(results[-1]))
     (work_dir / "render-result.json").write_text(json.dumps(results, indent=2))
+
+
+@app.command("ui")
+def bench_ui(
+    products: Annotated[int, typer.Option(help="Products in the catalogue.")] = 1_000_000,
+    database_url: Annotated[
+        str, typer.Option(help="Admin URL; a database priceradar_bench_ui is (re)created there.")
+    ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    work_dir: Annotated[Path, typer.Option(help="Where bench-ui.json goes.")] = Path("data/bench"),
+) -> None:
+    """Web UI page times on a large catalogue (PostgreSQL, pages rendered in-process)."""
+    from priceradar.bench.ui import run
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    result = run(database_url, products, work_dir)
+    (work_dir / "bench-ui.json").write_text(json.dumps(result, indent=2))
+    console.print(f"{result['products']:,} products loaded in {result['load_s']} s")
+    for page in result["pages"]:
+        console.print(
+            f"  {page['path']:<36} median {page['median_ms']:>8.1f} ms   "
+            f"max {page['max_ms']:>8.1f} ms   HTTP {page['status']}",
+            highlight=False,
+            soft_wrap=True,
+        )
