@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine, insert
 
-from priceradar.adapters.db import migrate
+from priceradar.adapters.db import heartbeats, migrate
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.tables import deals, history
 from priceradar.api import create_app
@@ -142,6 +142,9 @@ def seed(engine: Engine, now: datetime) -> dict[str, int]:
                 },
             ],
         )
+    heartbeats.record(
+        engine, heartbeats.DISPATCHER, now - timedelta(seconds=3), {"leased": 12, "batches": 1}
+    )
     return {"grinder": grinder, "kettle": others[0], "broken": broken}
 
 

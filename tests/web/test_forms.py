@@ -141,6 +141,7 @@ def test_system_page_shows_freshness_and_refreshes_itself(session: Watched, ui: 
     text = page.inner_text("#system-panel").lower()
     assert "due now" in text and "lateness p99" in text
     assert "not found" in page.inner_text("#outcomes-table")
+    assert "s ago" in page.inner_text("#dispatcher-tick")
     with page.expect_response(lambda r: r.url.endswith("/system/panel"), timeout=20_000):
         pass
     assert session.errors == []
