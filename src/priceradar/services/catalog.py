@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from priceradar.adapters.db.products import NewProduct, insert_products
 from priceradar.adapters.http.guard import ForbiddenTarget, check_literal_host
+from priceradar.adapters.http.targets import HostVetter, Resolve, resolve_addresses
 from priceradar.domain.priority import DEFAULT_BANDS, Band, band_for_priority
 from priceradar.domain.urls import (
     InvalidProductURL,
@@ -102,3 +103,41 @@ def add_products(
             flush()
     flush()
     return report
+
+
+class UrlVetter:
+    """Submit-time validation of product inputs for one request (API add, import, UI): the
+    canonical form, literal addresses, and what each host resolves to, remembered per host.
+
+    The connect-time guard (`adapters.http.guard`) stays the enforcement point, since DNS
+    answers can change between submit and fetch; this tells the submitter at once instead of
+    storing a URL that would only ever fail.
+    """
+
+    def __init__(
+        self,
+        allowed_private_hosts: tuple[str, ...],
+        timeout_s: float,
+        resolve: Resolve = resolve_addresses,
+    ) -> None:
+        self._allowed = allowed_private_hosts
+        self._hosts = HostVetter(allowed_private_hosts, timeout_s, resolve)
+        self._verdicts: dict[str, str | None] = {}  # host -> reason it is refused, or None
+
+    def vet(self, item: ProductInput) -> NewProduct:
+        """The product to insert, or InvalidProductURL saying why not."""
+        product = to_new_product(item, self._allowed)
+        self.vet_host(hostname_of(product.url))
+        return product
+
+    def vet_host(self, host: str) -> None:
+        """Refuse a host that does not resolve, or is or resolves to a non-public address.
+
+        Cached per vetter: one bulk import asks once per host, not once per row.
+        """
+        if host not in self._verdicts:
+            refusal = self._hosts.refusal(host)
+            self._verdicts[host] = None if refusal is None else refusal.reason
+        reason = self._verdicts[host]
+        if reason is not None:
+            raise InvalidProductURL(reason)

@@ -1,7 +1,7 @@
 """May we open a connection to this host? IP literals are checked directly, names resolved.
 
 One check for every outbound target a user can choose: product URLs at submit time
-(`api.ssrf`) and Apprise destinations when stored and again before each send
+(`services.catalog.UrlVetter`) and Apprise destinations when stored and again before each send
 (`adapters.notify.apprise_channel`). Lookups run in threads with a timeout.
 """
 

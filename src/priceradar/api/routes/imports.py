@@ -30,10 +30,9 @@ from priceradar.api.schemas import (
     RejectedRow,
     ValidationProblem,
 )
-from priceradar.api.ssrf import UrlVetter
 from priceradar.config import Settings
 from priceradar.domain.urls import InvalidProductURL
-from priceradar.services.catalog import ProductInput, add_products
+from priceradar.services.catalog import ProductInput, UrlVetter, add_products
 from priceradar.services.import_files import (
     Rejected,
     Row,

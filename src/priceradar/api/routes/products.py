@@ -25,9 +25,8 @@ from priceradar.api.schemas import (
     ProductPublic,
     ProductUpdate,
 )
-from priceradar.api.ssrf import UrlVetter
 from priceradar.domain.urls import InvalidProductURL
-from priceradar.services.catalog import ProductInput
+from priceradar.services.catalog import ProductInput, UrlVetter
 
 router = APIRouter(prefix="/products", tags=["products"], responses={**UNAUTHORIZED, **UNAVAILABLE})
 
