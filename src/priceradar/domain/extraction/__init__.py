@@ -23,6 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from priceradar.domain.extraction._common import Outcome
 from priceradar.domain.extraction.breadcrumbs import html_trail
+from priceradar.domain.extraction.crosscheck import shown
 from priceradar.domain.extraction.embedded import from_embedded
 from priceradar.domain.extraction.jsonld import JsonLd, breadcrumb_trail, read_json_ld
 from priceradar.domain.extraction.locale import PageLocale, page_locale
@@ -42,6 +43,8 @@ from priceradar.domain.price_text import (
     parse_price_text,
     too_deeply_nested,
 )
+
+_STRUCTURED = frozenset({"json-ld", "microdata", "meta"})
 
 __all__ = ["Explanation", "SiteRule", "explain_product", "extract_product", "parse_price_text"]
 
@@ -109,6 +112,9 @@ def _extract(
             tried.append((method, _verdict(outcome)))
         if isinstance(outcome, ExtractedProduct):
             outcome = _url_variant(outcome, page)
+            disagreement = _cross_check(outcome, page, visible)
+            if disagreement is not None:
+                return disagreement
             outcome = _with_page_category(outcome, page.doc, text, url, json_ld)
             return _with_stock(_with_currency(outcome, page), page)
         if outcome.ambiguous:
@@ -197,6 +203,30 @@ def _url_variant(product: ExtractedProduct, page: _Page) -> ExtractedProduct:
         in_stock=state.in_stock if state.in_stock is not None else product.in_stock,
         source=state.source,
         variant_rule=state.variant_rule,
+    )
+
+
+def _cross_check(
+    product: ExtractedProduct, page: _Page, visible: list[VisibleResult] | None
+) -> ExtractionFailure | None:
+    """A refusal when structured data states a price the page does not show and the visible
+    scorer confidently reads a different one (see `crosscheck`); else None."""
+    if (
+        product.source not in _STRUCTURED
+        or product.price is None
+        or product.variant_rule is not None  # a URL-chosen variant may not be the one shown
+        or shown(product.price, page.text)
+    ):
+        return None
+    seen = from_visible(page.doc, product.currency or page.locale().currency, product.title)
+    if visible is not None:
+        visible.append(seen)
+    found = seen.outcome
+    if not isinstance(found, ExtractedProduct) or found.price == product.price:
+        return None
+    return ExtractionFailure(
+        f"ambiguous: {product.source} states {product.price} but the page shows {found.price}",
+        ambiguous=True,
     )
 
 
