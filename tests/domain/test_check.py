@@ -287,3 +287,20 @@ def test_page_signals_flow_into_the_update_and_absent_ones_keep_the_stored_value
         None,
         None,
     )
+
+
+def test_an_unknown_currency_says_why_in_last_error() -> None:
+    # Given a page whose price has no currency the extractor could establish
+    def no_currency(_body: bytes, _url: str) -> ExtractedProduct:
+        return ExtractedProduct(
+            Decimal("10"), None, True, "T", None, "visible", currency_reason="no currency here"
+        )
+
+    result = classify(1, page(), AT, no_currency)
+    applied = apply_check(state(), result, POLICY)
+
+    # Then the price is stored with a null currency and the reason
+    assert applied is not None
+    assert (applied.update.price, applied.update.currency) == (Decimal("10"), None)
+    assert applied.update.last_error == "currency unknown: no currency here"
+    assert applied.update.extraction_method == "visible"

@@ -117,7 +117,15 @@ def classify(
         category=extracted.category,
         method=extracted.source,
         price_high=extracted.price_high,
+        # A price without a currency is stored, and the row says why the currency is unknown.
+        error=_currency_note(extracted),
     )
+
+
+def _currency_note(extracted: ExtractedProduct) -> str | None:
+    if extracted.currency is not None or extracted.price is None:
+        return None
+    return f"currency unknown: {extracted.currency_reason or 'the page names none'}"
 
 
 @dataclass(frozen=True, slots=True)

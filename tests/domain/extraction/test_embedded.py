@@ -268,3 +268,20 @@ def test_named_window_state_with_selling_and_original_price() -> None:
     result = got(page(body=body))
 
     assert (result.price, result.currency) == (Decimal("1299.99"), "TRY")
+
+
+def test_aliexpress_run_params_discount_price() -> None:
+    params = {"data": {
+        "priceComponent": {
+            "origPrice": {"minAmount": {"currency": "TRY", "value": 2599.98}},
+            "discountPrice": {"minActivityAmount": {"currency": "TRY", "value": 1299.99}},
+        },
+        "productInfoComponent": {"subject": "Mechanical Keyboard"},
+    }}  # fmt: skip
+    body = script(f"window.runParams = {json.dumps(params)};")
+
+    result = got(page(body=body), "https://tr.aliexpress.com/item/1.html")
+
+    assert (result.price, result.currency, result.title) == (
+        Decimal("1299.99"), "TRY", "Mechanical Keyboard"
+    )  # fmt: skip

@@ -27,6 +27,7 @@ Recognizer = Callable[[LexborHTMLParser, Scripts, str], list[Candidate]]
 _SHOPIFY_META = re.compile(r"(?:\bvar\s+meta|ShopifyAnalytics\.meta)\s*=\s*(?=\{)")
 _SHOPIFY_CURRENCY = re.compile(r"Shopify\.currency\s*=\s*(?=\{)")
 _BCDATA = re.compile(r"\bvar\s+BCData\s*=\s*(?=\{)")
+_RUN_PARAMS = re.compile(r"\brunParams\s*=\s*(?=\{)")
 _PRESTASHOP = re.compile(r"\bvar\s+prestashop\s*=\s*(?=\{)")
 _CENTS = Decimal(100)
 
@@ -118,6 +119,29 @@ def prestashop(doc: LexborHTMLParser, scripts: Scripts, url: str) -> list[Candid
     stock = data.get("availability")
     in_stock = None if not isinstance(stock, str) else stock == "available"
     ev.add_offer(cand, parsed[0], parsed[1], in_stock, ev.offer_ids(data))
+    return [cand]
+
+
+def aliexpress(doc: LexborHTMLParser, scripts: Scripts, url: str) -> list[Candidate]:
+    """AliExpress: `window.runParams.data.priceComponent` (the discount price when there is one)."""
+    params = _assigned(scripts, _RUN_PARAMS)
+    data = params.get("data") if isinstance(params, dict) else None
+    prices = data.get("priceComponent") if isinstance(data, dict) else None
+    if not isinstance(prices, dict):
+        return []
+    parsed = None
+    for key, amount in (("discountPrice", "minActivityAmount"), ("origPrice", "minAmount")):
+        block = prices.get(key)
+        value = block.get(amount) if isinstance(block, dict) else None
+        parsed = ev.price_value(value, ev.node_currency(value)) if isinstance(value, dict) else None
+        if parsed is not None:
+            break
+    if parsed is None:
+        return []
+    info = data.get("productInfoComponent") if isinstance(data, dict) else None
+    title = clean_title(info.get("subject")) if isinstance(info, dict) else None
+    cand = Candidate(title=title or _h1(doc))
+    ev.add_offer(cand, parsed[0], parsed[1], None, frozenset())
     return [cand]
 
 
@@ -214,6 +238,7 @@ def _h1(doc: LexborHTMLParser) -> str | None:
 PLATFORMS: tuple[tuple[str, Recognizer, tuple[str, ...]], ...] = (
     ("shopify", shopify, ("Shopify", "ProductJson", "product-json", "var meta")),
     ("bigcommerce", bigcommerce, ("BCData",)),
+    ("aliexpress", aliexpress, ("runParams",)),
     ("prestashop", prestashop, ("data-product=",)),
     ("woocommerce", woocommerce, ("variations_form", "woocommerce")),
     ("magento", magento, ("data-price-type",)),
