@@ -27,6 +27,7 @@ THRESHOLD = 7.0  # a lone price with a currency next to the h1 scores ~9; noise 
 MARGIN = 3.0  # the winner must beat the best other amount by this much
 _MAX_PRICE_TEXT = 40  # characters of a price element's text; "1.299,99 € inkl. MwSt." fits
 _MAX_CANDIDATES = 300
+_MAX_NUMBERS = 1_500  # text nodes with digits examined per page; product pages have < 500
 _FIRST_NAME = "first price after the h1"
 _FIRST = f"{_FIRST_NAME} +2"  # as the feature list shows it
 _MAX_MARK = 5  # non-digit characters a price element may hold besides its number ("EUR", "zł*")
@@ -95,6 +96,7 @@ def _collect(
     seen: set[int] = set()
     too_big: set[int] = set()
     found: list[Candidate] = []
+    numbers = 0
     h1 = anchors.h1[0] if anchors.h1 else None
     after_h1 = h1 is None  # document order: the first marked price after the h1 is telling
     first_given = False
@@ -116,6 +118,9 @@ def _collect(
         # Length first: long prose is skipped without a scan; then one C-level digit search.
         if len(text) > 200 or not _DIGIT.search(text):
             continue
+        numbers += 1
+        if numbers > _MAX_NUMBERS:
+            break  # a table of figures, not a product page: enough seen to decide
         letters = len(_NOT_LETTER.sub("", text))
         if letters > _MAX_LETTERS or (letters > 8 and parse_price_text(text) is None):
             continue  # a sentence or a name with a model number ("Pack RM-218"), not a price
@@ -316,14 +321,14 @@ def _score(
         cand.add(-3, "hidden")
     if element.tag == "ins" or (element.parent is not None and element.parent.tag == "ins"):
         cand.add(1, "inserted (sale) price")
-    _context(cand, element)
+    _context(cand, element, anchors)
 
 
-def _context(cand: Candidate, element: LexborNode) -> None:
+def _context(cand: Candidate, element: LexborNode, anchors: Anchors) -> None:
     """Labels in the text right around the price: was/old, installment, shipping, unit, tax."""
     own = cand.text
-    before = beside(element, backwards=True)
-    after = beside(element, backwards=False)
+    before = beside(element, anchors.big, backwards=True)
+    after = beside(element, anchors.big, backwards=False)
     digit = next((i for i, ch in enumerate(own) if ch.isdigit()), 0)
     label = (before + " " + own[:digit]).rstrip()
     if vf.OLD_TEXT.search(label):
@@ -364,9 +369,10 @@ def _decide(
         len(grid) >= 3 and best.in_grid and best.score < THRESHOLD + MARGIN
     ):
         priced |= grid
-        why = (
-            f"ambiguous: {anchors.buy_count} buy buttons and {len(priced)} prices (a listing page)"
-        )
+        why = f"ambiguous: {len(priced)} prices of look-alike items"
+        if anchors.buy_count >= 3:
+            why += f" and {anchors.buy_count} buy buttons"
+        why += " (a listing page)"
         return VisibleResult(ExtractionFailure(why, ambiguous=True), cands, 0.0, runner)
     support = sum(1 for c in cands[1:] if c.price == best.price and c.score > 0)
     if support:

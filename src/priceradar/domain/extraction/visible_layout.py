@@ -27,6 +27,8 @@ _TITLE_SELECTOR = (
     "[itemprop=name], [class*=product-title], [class*=product-name], [class*=productName],"
     " [class*=sku-name], [class*=item_name], [data-testid*=title]"
 )
+_LABEL_BLOCK = 400  # characters; a label next to a price is a few words
+_MAX_DEPTH = 80  # ancestors walked per price; real pages nest < 40 deep
 _BUY_NEAR_H1 = 14  # tree steps; a product block's h1 and button are 2-8 apart
 
 
@@ -41,6 +43,7 @@ class Anchors:
     # Per-page memo: every candidate walks up through the same containers.
     kinds: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
     repeated: dict[int, bool] = field(default_factory=dict)
+    big: set[int] = field(default_factory=set)  # blocks too long to be a price's label
 
 
 def _chain(node: LexborNode | None) -> list[int]:
@@ -84,9 +87,11 @@ def _distance(chain: list[int], other: list[int]) -> int:
     return next((i + index[mem] for i, mem in enumerate(chain) if mem in index), 1_000)
 
 
-def beside(element: LexborNode, *, backwards: bool, limit: int = 40) -> str:
+def beside(element: LexborNode, big: set[int], *, backwards: bool, limit: int = 40) -> str:
     """Up to `limit` characters of text just before (or after) `element`: its siblings first,
-    then its parent's, so a label in the next cell or the enclosing line is seen too."""
+    then its parent's, so a label in the next cell or the enclosing line is seen too. A
+    sibling block of more than `_LABEL_BLOCK` characters is no label; `big` remembers them so
+    each is measured once per page."""
     pieces: list[str] = []
     size = 0
     node: LexborNode | None = element
@@ -97,10 +102,13 @@ def beside(element: LexborNode, *, backwards: bool, limit: int = 40) -> str:
         while sibling is not None and size < limit:
             if sibling.tag == "-text":
                 text = sibling.text_content or ""
-            elif sibling.tag in SKIP:
+            elif sibling.tag in SKIP or sibling.mem_id in big:
                 text = ""
             else:
-                text = sibling.text(deep=True, separator=" ")[: limit * 4]
+                text = sibling.text(deep=True, separator=" ")
+                if len(text) > _LABEL_BLOCK:
+                    big.add(sibling.mem_id)
+                    text = ""
             pieces.append(text)
             size += len(text)
             sibling = sibling.prev if backwards else sibling.next
@@ -125,7 +133,7 @@ def place(add: Add, element: LexborNode, anchors: Anchors) -> tuple[bool, bool]:
     h1_steps = buy_steps = None
     region = listing = None
     emphasis = False
-    while node is not None:
+    while node is not None and steps < _MAX_DEPTH:
         mem = node.mem_id
         tag = node.tag or ""
         broad = tag in ("body", "html")  # sharing only the body is not being close
