@@ -30,7 +30,8 @@ from priceradar.cli.context import settings
 from priceradar.config import Settings
 from priceradar.observability.logging import configure_logging
 
-console = Console()
+# soft_wrap: URLs and the key stay whole on one line, whatever the (log) width
+console = Console(soft_wrap=True)
 KEY_FILE = "api-key-hashes"
 WORKER_STOP_S = 30  # a batch in flight finishes or is re-dispatched after its lease
 
