@@ -61,6 +61,7 @@ def seed(engine: Engine, now: datetime) -> dict[str, int]:
         price=Decimal("79.00"),
         in_stock=True,
         category="Kitchen",
+        extraction_method="json-ld",
         last_outcome="ok",
         last_checked_at=now - timedelta(minutes=5),
         next_check_at=now + timedelta(hours=1),

@@ -53,6 +53,7 @@ def test_user_strings_are_escaped(session: Watched, ui: UiServer) -> None:
     page = session.page
     page.goto(f"{ui.base_url}/products/{ui.ids['grinder']}")
     assert page.inner_text("h1") == "Burr grinder <b>Pro</b> & co"
+    assert page.inner_text("#extraction-method") == "json-ld"
     page.goto(f"{ui.base_url}/products/{ui.ids['broken']}")
     assert "<script>alert(1)</script>" in page.inner_text(".error-box")
     assert session.errors == []
