@@ -152,7 +152,7 @@ def product_page(
         viewer,
         nav="products",
         p=product,
-        # Shown once the column exists (migration 0007); "–" until a check has read a price.
+        # Shown once the column exists (migration 0007); a dash until a check has read a price.
         has_extraction_method="extraction_method" in product._mapping,
         extraction_method=product._mapping.get("extraction_method"),
         chart=data,
