@@ -346,6 +346,26 @@ def test_high_low_pricing_does_not_alert_every_cycle() -> None:
     assert ref == Reference(D("70"), "lowest_30d")
 
 
+def test_high_low_pricing_with_a_low_phase_less_than_monthly_does_not_alert_either() -> None:
+    # Given 195 days of 100 for 35 days, 70 for 5 (the last low phase ended 35 days ago)
+    history = high_low(195, high_days=35, low_days=5)
+    assert history[-1] == obs(35, "100")
+    # When the next low phase starts, then it is no deal: it sold at 70 for 10 days in 90
+    assert decide(now("70"), history, DEFAULT) is None
+    ref = reference_for(ReferenceKind.ESTABLISHED, history, NOW, 30)
+    assert ref == Reference(D("70"), "lowest_90d")
+
+
+def test_a_sale_of_a_few_days_is_not_announced_again_within_90_days() -> None:
+    # Given 100 for months, a 20% sale 60 days ago that lasted a day, and one that lasted 3
+    short = [obs(150, "100"), obs(60, "80"), obs(59, "100")]
+    long = [obs(150, "100"), obs(60, "80"), obs(57, "100")]
+    # When the price drops to 80 again, then a one-day flash sale was no established price,
+    # a 3-day sale was
+    assert action(decide(now("80"), short, DEFAULT)) == "start"
+    assert decide(now("80"), long, DEFAULT) is None
+
+
 def test_an_hour_long_glitch_is_no_reference() -> None:
     # Given 100 for 40 days with one hour at 60 ten days ago
     ref = reference_for(ReferenceKind.ESTABLISHED, DIP, NOW, 30)
@@ -366,6 +386,7 @@ def test_a_price_cut_for_good_becomes_the_reference() -> None:
     ("basis", "label"),
     [
         ("lowest_30d", "lowest price in 30 days"),
+        ("lowest_90d", "lowest price in 90 days"),
         ("median_90d", "90-day median price"),
         ("median_180d", "180-day median price"),
         ("previous", "previous price"),

@@ -11,7 +11,7 @@ channels are judged by:
 - `fake_discount`: raised 30-80 % and held 3-60 days, then "discounted" back to (about) the
   old price: no deal;
 - `sale_after_raise`: the same raise, then a real sale 20-40 % below the *old* price;
-- `high_low`: a high price for 7-20 days, a low one (20-40 % below) for 2-7 days, repeated:
+- `high_low`: a high price for 7-40 days, a low one (15-40 % below) for 2-7 days, repeated:
   no deal once the pattern has been seen (`scored_from_day`: the first low phases of a
   product nobody tracked before are indistinguishable from a genuine sale);
 - `stock_flicker`: a genuine drop during which the product goes out of stock 1-4 times for
@@ -119,7 +119,7 @@ def sale_after_raise(rng: random.Random, i: int) -> Scenario:
 def high_low(rng: random.Random, i: int) -> Scenario:
     high = _money(rng.uniform(20, 500))
     low = _money(float(high) * (1 - rng.uniform(0.15, 0.4)))
-    high_days, low_days = rng.uniform(7, 24), rng.uniform(2, 7)
+    high_days, low_days = rng.uniform(7, 40), rng.uniform(2, 7)
     changes, day = [], 0.0
     while day < 170:
         changes += [Change(day, high), Change(day + high_days, low)]

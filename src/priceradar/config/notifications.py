@@ -15,9 +15,10 @@ class NotificationSettings(BaseSettings):
     """When a price is a deal, and how alerts are delivered."""
 
     # What a discount is measured against: "established" = the lowest of the lowest price held
-    # for a day in the last N days and the time-weighted 90- and 180-day medians (fake
-    # discounts and high-low pricing do not pass); the time-weighted median of the last N days;
-    # the lowest price of the prior N days (EU Omnibus); or the previous price.
+    # for a day in the last N days, the lowest held 3 days in 90, and the time-weighted 90- and
+    # 180-day medians (fake discounts and high-low pricing do not pass); the time-weighted
+    # median of the last N days; the lowest price of the prior N days (EU Omnibus); or the
+    # previous price.
     deal_reference: Literal["established", "median", "lowest", "previous"] = "established"
     deal_reference_days: int = Field(default=30, ge=1, le=180)
     deal_min_discount_percent: float = Field(default=15.0, gt=0, lt=100)

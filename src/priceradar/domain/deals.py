@@ -26,10 +26,11 @@ HUNDRED = Decimal(100)
 class ReferenceKind(StrEnum):
     """What a deal's discount is measured against."""
 
-    # The lowest of: the lowest price held for at least a day in the window (30 days), and the
-    # time-weighted medians of 90 and 180 days. A price counts only if the product really sold
-    # at it for a while: "raise, then discount" stays fake up to ~90 days, high-low pricing
-    # (a low phase every few weeks) is its own reference, and a one-hour glitch is no reference.
+    # The lowest of: the lowest price held for at least a day in the window (30 days), the
+    # lowest held for at least 3 days in 90 days, and the time-weighted medians of 90 and 180
+    # days. A price counts only if the product really sold at it for a while: "raise, then
+    # discount" stays fake up to ~90 days, high-low pricing (a low phase every few weeks or
+    # months) is its own reference, and a one-hour glitch is no reference.
     ESTABLISHED = "established"
     MEDIAN = "median"  # time-weighted median of the window: "raise, then discount" stays fake
     LOWEST = "lowest"  # lowest price of the prior window: the EU Omnibus rule (Art. 6a)
@@ -197,6 +198,10 @@ class Reference:
 # ESTABLISHED: the lowest price held for a day in `window_days`, and these medians.
 ESTABLISHED_MEDIAN_DAYS = (90, 180)
 MIN_HOLD_S = 86_400.0
+# ... and the lowest price held for 3 days in total in 90 days: a low phase that recurs less
+# than monthly (high-low pricing on a longer cycle, a sale of a few days last month) is a
+# price the product sells at, not a new deal. A one-day flash sale does not count.
+LONG_LOWEST_DAYS, LONG_HOLD_S = 90, 3 * 86_400.0
 
 
 def reference_for(
@@ -217,7 +222,10 @@ def reference_for(
     elif kind is ReferenceKind.MEDIAN:
         candidates = [(weighted_median(window(window_days)), "median")]
     else:
-        candidates = [(held_lowest(window(window_days), MIN_HOLD_S), "lowest")]
+        candidates = [
+            (held_lowest(window(window_days), MIN_HOLD_S), "lowest"),
+            (held_lowest(window(LONG_LOWEST_DAYS), LONG_HOLD_S), f"lowest_{LONG_LOWEST_DAYS}d"),
+        ]
         candidates += [
             (weighted_median(window(n)), f"median_{n}d") for n in ESTABLISHED_MEDIAN_DAYS
         ]

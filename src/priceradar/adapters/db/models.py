@@ -143,8 +143,8 @@ class Deal(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     product_id: Mapped[int] = mapped_column(BigId, ForeignKey("products.id", ondelete="CASCADE"))
     currency: Mapped[str | None] = mapped_column(String(3))
-    # What reference_price is: lowest_30d | median_90d | median_180d | previous (older rows:
-    # median | lowest).
+    # What reference_price is: lowest_30d | lowest_90d | median_90d | median_180d | previous
+    # (older rows: median | lowest).
     reference_kind: Mapped[str] = mapped_column(String(12))
     reference_price: Mapped[Decimal] = mapped_column(Money)  # the "original" price
     deal_price: Mapped[Decimal] = mapped_column(Money)  # lowest price seen during the deal
