@@ -17,6 +17,6 @@ def canary() -> Iterator[Canary]:
 
 
 @pytest.fixture(scope="module")
-def shop() -> Iterator[Shop]:
+def tracked() -> Iterator[Shop]:
     with Shop() as server:
         yield server

@@ -38,23 +38,24 @@ def test_webhooks_to_every_internal_spelling_are_refused(canary: Canary) -> None
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_redirects_from_an_allowed_webhook_are_not_followed(
-    canary: Canary, shop: Shop, status: int
+    canary: Canary, tracked: Shop, status: int
 ) -> None:
-    first = len(shop.targets)
-    shop.targets.extend(canary_urls(canary.port))
+    first = len(tracked.targets)
+    tracked.targets.extend(canary_urls(canary.port))
     destinations = [
-        f"json://{SHOP_HOST}:{shop.port}/hook/{status}/{i}" for i in range(first, len(shop.targets))
+        f"json://{SHOP_HOST}:{tracked.port}/hook/{status}/{i}"
+        for i in range(first, len(tracked.targets))
     ]
     results = send_all(destinations)
     assert canary.hits == []
     assert {r.outcome for r in results} == {SendOutcome.RETRY}
 
 
-def test_a_redirect_to_a_public_looking_name_is_not_followed_either(shop: Shop) -> None:
-    before = len(shop.requests)
-    shop.targets.append(f"http://{SHOP_HOST}:{shop.port}/landing")
-    [result] = send_all([f"json://{SHOP_HOST}:{shop.port}/hook/308/{len(shop.targets) - 1}"])
+def test_a_redirect_to_a_public_looking_name_is_not_followed_either(tracked: Shop) -> None:
+    before = len(tracked.requests)
+    tracked.targets.append(f"http://{SHOP_HOST}:{tracked.port}/landing")
+    [result] = send_all([f"json://{SHOP_HOST}:{tracked.port}/hook/308/{len(tracked.targets) - 1}"])
     assert result.outcome is SendOutcome.RETRY
-    assert [urlsplit(p).path for p in shop.requests[before:]] == [
-        f"/hook/308/{len(shop.targets) - 1}"
+    assert [urlsplit(p).path for p in tracked.requests[before:]] == [
+        f"/hook/308/{len(tracked.targets) - 1}"
     ]

@@ -94,9 +94,11 @@ def render_all(urls: list[str]) -> list[object]:
     return asyncio.run(go())
 
 
-def test_the_browser_fetcher_never_reaches_the_canary(canary: Canary, shop: Shop) -> None:
+def test_the_browser_fetcher_never_reaches_the_canary(canary: Canary, tracked: Shop) -> None:
     urls = canary_urls(canary.port)
     direct = render_all(urls)
-    redirected = render_all([f"{shop.base}/go?{urlencode({'to': u, 'status': 302})}" for u in urls])
+    redirected = render_all(
+        [f"{tracked.base}/go?{urlencode({'to': u, 'status': 302})}" for u in urls]
+    )
     assert len(direct) == len(redirected) == len(urls)
     assert canary.hits == []

@@ -57,18 +57,18 @@ def test_direct_fetches_of_every_spelling_are_refused(canary: Canary) -> None:
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_redirects_from_a_tracked_page_are_refused_before_the_request(
-    canary: Canary, shop: Shop, status: int
+    canary: Canary, tracked: Shop, status: int
 ) -> None:
     urls = [
-        f"{shop.base}/go?{urlencode({'to': target, 'status': status})}"
+        f"{tracked.base}/go?{urlencode({'to': target, 'status': status})}"
         for target in canary_urls(canary.port)
     ]
     pages = fetch_all(urls)
     assert_all_refused(pages, canary)
 
 
-def test_the_allowed_shop_itself_is_fetched(shop: Shop) -> None:
-    [page] = fetch_all([f"{shop.base}/p/1"])
+def test_the_allowed_shop_itself_is_fetched(tracked: Shop) -> None:
+    [page] = fetch_all([f"{tracked.base}/p/1"])
     assert (page.status, page.error) == (200, None)
 
 
@@ -77,21 +77,21 @@ def test_the_allowed_shop_itself_is_fetched(shop: Shop) -> None:
     [(0, 0, True), (0, 1, False), (1, 1, True), (1, 2, False), (5, 5, True), (5, 6, False)],
 )
 def test_redirect_limit_means_what_it_says(
-    shop: Shop, limit: int, chain: int, fetched: bool
+    tracked: Shop, limit: int, chain: int, fetched: bool
 ) -> None:
-    before = len(shop.requests)
-    [page] = fetch_all([f"{shop.base}/chain?n={chain}"], max_redirects=limit)
+    before = len(tracked.requests)
+    [page] = fetch_all([f"{tracked.base}/chain?n={chain}"], max_redirects=limit)
     assert (page.status == 200) is fetched, page.error_detail
     if not fetched:
         assert page.error_detail == f"more than {limit} redirects"
-    assert len(shop.requests) - before == min(chain, limit) + 1
+    assert len(tracked.requests) - before == min(chain, limit) + 1
 
 
-def test_a_redirect_loop_stops_at_the_limit(shop: Shop) -> None:
-    before = len(shop.requests)
-    [page] = fetch_all([f"{shop.base}/loop"], max_redirects=0)
+def test_a_redirect_loop_stops_at_the_limit(tracked: Shop) -> None:
+    before = len(tracked.requests)
+    [page] = fetch_all([f"{tracked.base}/loop"], max_redirects=0)
     assert page.error_detail == "more than 0 redirects"
-    assert len(shop.requests) - before == 1
+    assert len(tracked.requests) - before == 1
 
 
 def test_with_a_proxy_targets_are_checked_before_the_proxy_is_asked(canary: Canary) -> None:
@@ -108,19 +108,19 @@ def test_with_a_proxy_targets_are_checked_before_the_proxy_is_asked(canary: Cana
 
 
 def test_discovery_sitemaps_never_reach_internal_hosts(
-    canary: Canary, shop: Shop, tmp_path: Path
+    canary: Canary, tracked: Shop, tmp_path: Path
 ) -> None:
     # Given a sitemap index on the tracked shop whose children are internal URLs, and a
     # sitemap listing them as products
-    shop.lists["internal"] = canary_urls(canary.port)
+    tracked.lists["internal"] = canary_urls(canary.port)
     index = DiscoverySource(
-        f"{shop.base}/index/internal",
+        f"{tracked.base}/index/internal",
         "sitemap",
         same_host_only=False,
         max_pages=200,
     )
     listing = DiscoverySource(
-        f"{shop.base}/sitemap/internal",
+        f"{tracked.base}/sitemap/internal",
         "sitemap",
         same_host_only=False,
         product_url_pattern=".",
