@@ -114,6 +114,12 @@ class GuardProxy:
         if url.scheme != "http" or not url.hostname:
             await _reply(writer, 400, "only absolute http:// URLs or CONNECT")
             return
+        if any(
+            h.split(":", 1)[0].strip().lower() == "transfer-encoding" for h in header_lines if h
+        ):
+            # Browsers send bodies with a length; a chunked body is not worth a relay of its own.
+            await _reply(writer, 411, "request bodies need a Content-Length")
+            return
         port = url.port or 80
         upstream = await self._open(writer, url.hostname, port)
         if upstream is None:
