@@ -4,7 +4,8 @@ No database connection or row lock is held while pages download. Each page is cl
 (extracted) the moment it arrives and its body dropped; results are written in small
 set-based transactions — every `WritePlan.group_size` results, or once the oldest unwritten
 result has waited `WritePlan.max_age_s` — so one slow page no longer holds 99 finished
-results, and memory holds at most the pages still in flight. Each write transaction locks its
+results, and memory holds at most the pages still in flight. A dispatched (leased) batch also
+returns before its slowest pages arrive: they finish in the background of the process. Each write transaction locks its
 rows in id order, so a redelivered or concurrent copy of the same batch waits, then sees the
 stored state and writes no duplicate history (see `apply_check`). A crash between two writes
 loses nothing: written products are done, the rest keep their lease and are checked again.
@@ -21,7 +22,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -52,6 +53,11 @@ class WritePlan:
 
     group_size: int = 25
     max_age_s: float = 0.5
+    # Return to the caller once at most this many pages (and a tenth of the batch) are still
+    # loading; the rest finish in the background (0: wait for all). At most `max_background`
+    # batches per event loop. Only batches with a lease token are detached.
+    detach_pending: int = 0
+    max_background: int = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,7 @@ class BatchSummary:
     outcomes: dict[str, int] = field(default_factory=dict)
     writes: int = 0  # write transactions that committed
     handed_off: int = 0  # sent to the browser_fetch queue instead (still leased, checked there)
+    background: int = 0  # pages still loading when the task returned (written when they arrive)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +82,7 @@ class BatchSummary:
             "outcomes": self.outcomes,
             "writes": self.writes,
             "handed_off": self.handed_off,
+            "background": self.background,
         }
 
 
@@ -130,6 +138,111 @@ async def _fetch_safely(fetcher: Fetcher, url: str, deadline_at: float | None) -
         )
 
 
+class _Stream:
+    """The pages of one batch in flight; results go to `write` in groups as they arrive."""
+
+    def __init__(
+        self,
+        targets: Sequence[Target],
+        fetcher: Fetcher,
+        rules: Mapping[str, SiteRule],
+        deadline_s: float | None,
+        plan: WritePlan,
+        write: Callable[[list[CheckResult]], None],
+        hand_off: HandOff | None,
+    ) -> None:
+        self.rules = rules
+        self.plan = plan
+        self.write = write
+        self.hand_off = hand_off
+        self.deadline_at = time.monotonic() + deadline_s if deadline_s is not None else None
+        self.tasks = {
+            asyncio.ensure_future(_fetch_safely(fetcher, url, self.deadline_at)): (pid, url, domain)
+            for pid, url, domain in targets
+        }
+        self.ready: list[CheckResult] = []
+        self.oldest = 0.0
+
+    async def run(self, until_pending: int = 0) -> None:
+        """Collect and write results until at most `until_pending` pages are still loading
+        (everything unwritten is written before returning). Pages unfinished at the deadline
+        come back as timeouts. On error or cancellation every task is reaped (no "exception
+        was never retrieved")."""
+        try:
+            while len(self.tasks) > until_pending:
+                await self._step()
+            if self.ready:
+                self._flush()
+        except BaseException:
+            await self.abandon()
+            raise
+
+    async def _step(self) -> None:
+        now = time.monotonic()
+        timeout = self.oldest + self.plan.max_age_s - now if self.ready else None
+        if self.deadline_at is not None:
+            left = self.deadline_at - now
+            timeout = left if timeout is None else min(timeout, left)
+        done, _ = await asyncio.wait(
+            self.tasks,
+            timeout=None if timeout is None else max(0.0, timeout),
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        for task in done:
+            pid, _url, domain = self.tasks.pop(task)
+            page = task.result()
+            result = classify_page(pid, page, domain, self.rules)
+            if self.hand_off is None or not self.hand_off.take(pid, domain, page, result):
+                self._add(result)
+        if self.deadline_at is not None and time.monotonic() >= self.deadline_at and self.tasks:
+            for pid, url, domain in self.tasks.values():
+                page = FetchedPage(
+                    url, error=OutcomeKind.TIMEOUT, error_detail="batch deadline reached"
+                )
+                self._add(classify_page(pid, page, domain, self.rules))
+            await self.abandon()
+        if self.ready and (
+            not self.tasks
+            or len(self.ready) >= self.plan.group_size
+            or time.monotonic() - self.oldest >= self.plan.max_age_s
+        ):
+            self._flush()
+
+    def _add(self, result: CheckResult) -> None:
+        if not self.ready:
+            self.oldest = time.monotonic()
+        self.ready.append(result)
+
+    def _flush(self) -> None:
+        ready, self.ready = self.ready, []
+        self.write(ready)
+
+    async def abandon(self) -> None:
+        """Cancel and reap every page still loading (their products keep their lease)."""
+        tasks, self.tasks = list(self.tasks), {}
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def finish(self) -> None:
+        """The rest of the batch, in the background: written, and handed off, as it arrives."""
+        await self.run()
+        if self.hand_off is not None:
+            self.hand_off.send()
+
+
+# Batches whose last pages still load after their task returned (see `check_products`).
+_background: set[asyncio.Task[None]] = set()
+
+
+def _finished(task: asyncio.Task[None]) -> None:
+    _background.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        # The products keep their lease and are checked again when it runs out.
+        log.error("background check writes failed", exc_info=task.exception())
+
+
 async def stream_results(
     targets: Sequence[Target],
     fetcher: Fetcher,
@@ -138,61 +251,36 @@ async def stream_results(
     plan: WritePlan,
     write: Callable[[list[CheckResult]], None],
     hand_off: HandOff | None = None,
-) -> None:
-    """Fetch every target; hand results to `write` in groups as their pages arrive.
+) -> int:
+    """Fetch every target, writing results in groups as their pages arrive.
 
-    Pages unfinished at the deadline come back as timeouts. Every task started here is
-    awaited or cancelled and reaped before this returns (no "exception never retrieved").
+    With `plan.detach_pending` > 0 this returns once at most that many pages (and a tenth of
+    the batch) are still loading; they go on in the background on this event loop (which must
+    keep running, as the worker's loop thread does) and are written when they arrive. Returns
+    how many pages were left to the background.
     """
-    deadline_at = time.monotonic() + deadline_s if deadline_s is not None else None
-    tasks = {
-        asyncio.ensure_future(_fetch_safely(fetcher, url, deadline_at)): (pid, url, domain)
-        for pid, url, domain in targets
-    }
-    ready: list[CheckResult] = []
-    oldest = 0.0
-    try:
-        while tasks:
-            now = time.monotonic()
-            timeout = oldest + plan.max_age_s - now if ready else None
-            if deadline_at is not None:
-                left = deadline_at - now
-                timeout = left if timeout is None else min(timeout, left)
-            done, _ = await asyncio.wait(
-                tasks,
-                timeout=None if timeout is None else max(0.0, timeout),
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            for task in done:
-                pid, _url, domain = tasks.pop(task)
-                page = task.result()
-                result = classify_page(pid, page, domain, rules)
-                if hand_off is not None and hand_off.take(pid, domain, page, result):
-                    continue
-                if not ready:
-                    oldest = time.monotonic()
-                ready.append(result)
-            if deadline_at is not None and time.monotonic() >= deadline_at and tasks:
-                for task, (pid, url, domain) in list(tasks.items()):
-                    task.cancel()
-                    page = FetchedPage(
-                        url, error=OutcomeKind.TIMEOUT, error_detail="batch deadline reached"
-                    )
-                    ready.append(classify_page(pid, page, domain, rules))
-                await asyncio.gather(*tasks, return_exceptions=True)
-                tasks.clear()
-            if ready and (
-                not tasks
-                or len(ready) >= plan.group_size
-                or time.monotonic() - oldest >= plan.max_age_s
-            ):
-                write(ready)
-                ready = []
-    finally:
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+    stream = _Stream(targets, fetcher, rules, deadline_s, plan, write, hand_off)
+    detach = min(plan.detach_pending, len(targets) // 10)
+    if len(_background) >= plan.max_background:
+        detach = 0
+    await stream.run(until_pending=detach)
+    left = len(stream.tasks)
+    if left:
+        task = asyncio.ensure_future(stream.finish())
+        _background.add(task)
+        task.add_done_callback(_finished)
+    return left
+
+
+async def drain_background(timeout_s: float) -> None:
+    """Wait for background batches to finish (at shutdown); cancel what is left after that."""
+    if not _background:
+        return
+    _done, pending = await asyncio.wait(set(_background), timeout=timeout_s)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 def record_results(
@@ -283,13 +371,14 @@ def check_products(
     *,
     engine: Engine,
     fetcher: Fetcher,
-    run: Runner[None],
+    run: Runner[int],
     policy: CheckPolicy,
     rules: Mapping[str, SiteRule],
     deadline_s: float | None = None,
     plan: WritePlan | None = None,
     hand_off: HandOff | None = None,
     lease_token: str | None = None,
+    notify: Callable[[], None] | None = None,
 ) -> BatchSummary:
     """Check these products now. Unknown or inactive ids are skipped.
 
@@ -301,6 +390,11 @@ def check_products(
     to it, so a message redelivered after its lease ran out or went to another dispatch checks
     nothing. Without a token (an operator's `check --product`) the products are checked
     unconditionally.
+
+    Only a batch with a lease token may return before its slowest pages arrive
+    (`plan.detach_pending`): its message is acked on return, and if the process dies the lease
+    brings those products back. `notify` is called when such a later write queued
+    notifications.
     """
     requested = ids = sorted(set(product_ids))
     with engine.begin() as conn:
@@ -311,16 +405,21 @@ def check_products(
             loaded = hand_off.route(conn, loaded)
         targets = [(t.id, t.url, t.domain) for t in loaded]
     tally = _Tally()
+    plan = plan or WritePlan()
+    if lease_token is None:
+        plan = replace(plan, detach_pending=0)
+    returned = False
 
     def write(results: list[CheckResult]) -> None:
+        before = tally.notifications
         write_isolated(engine, results, policy, tally, lease_token)
+        if returned and notify is not None and tally.notifications > before:
+            notify()
 
+    left = 0
     if targets:
-        run(
-            stream_results(
-                targets, fetcher, rules, deadline_s, plan or WritePlan(), write, hand_off
-            )
-        )
+        left = run(stream_results(targets, fetcher, rules, deadline_s, plan, write, hand_off))
+    returned = True
     handed_off = hand_off.send() if hand_off is not None else 0
     outcomes = dict(sorted(tally.outcomes.items()))
     return BatchSummary(
@@ -331,4 +430,5 @@ def check_products(
         outcomes,
         tally.writes,
         handed_off,
+        left,
     )

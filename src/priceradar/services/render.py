@@ -77,8 +77,11 @@ class BrowserHandOff:
         return True
 
     def send(self) -> int:
+        """Enqueue what was routed or taken since the last call (pages a batch left to the
+        background are taken after its task returned)."""
         ids = sorted(self.rendered + self.rechecks)
         rechecks = set(self.rechecks)
+        self.rendered, self.rechecks = [], []
         for start in range(0, len(ids), self.batch_size):
             chunk = ids[start : start + self.batch_size]
             self.enqueue(chunk, [i for i in chunk if i in rechecks])

@@ -2,11 +2,18 @@
 
 Database engines and sockets must not cross a fork, so each prefork child builds its own on
 first use; `reset_runtime` runs in `worker_process_init`.
+
+The event loop runs in its own thread for the life of the process. A task hands it coroutines
+(`run`) and waits for them, so work a batch leaves behind (pages still loading when most of the
+batch is done, see services.check) keeps going while the process takes its next batch.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import logging
+import threading
 from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -22,9 +29,13 @@ from priceradar.adapters.ratelimit import DomainLimiter, LocalLimiter, RedisLimi
 from priceradar.config import Settings
 from priceradar.domain.check import CheckPolicy
 from priceradar.domain.deals import DealRules, ReferenceKind
+from priceradar.services.check import drain_background
 from priceradar.services.render import price_ready, wait_selector
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+# At shutdown, how long work left running in the background may take to finish.
+BACKGROUND_GRACE_S = 30.0
 
 
 def fetch_config(settings: Settings) -> FetchConfig:
@@ -118,7 +129,9 @@ class Runtime:
 
     @cached_property
     def loop(self) -> asyncio.AbstractEventLoop:
-        return asyncio.new_event_loop()
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="priceradar-loop", daemon=True).start()
+        return loop
 
     @cached_property
     def fetcher(self) -> Fetcher:
@@ -136,16 +149,31 @@ class Runtime:
         return check_policy(self.settings)
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run a coroutine on this process's loop (kept, so HTTP connections are reused)."""
-        return self.loop.run_until_complete(coro)
+        """Run a coroutine on this process's loop (kept, so HTTP connections are reused).
+
+        If the caller is interrupted (Celery's soft time limit), the coroutine is cancelled.
+        """
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()
+            raise
 
     def close(self) -> None:
+        if "loop" in self.__dict__:
+            try:
+                self.run(drain_background(BACKGROUND_GRACE_S))
+            except (concurrent.futures.CancelledError, RuntimeError):
+                log.warning("background checks left to their lease at shutdown")
         for name in ("fetcher", "renderer"):
             if name in self.__dict__:
                 fetcher: Fetcher = self.__dict__[name]
                 self.run(fetcher.close())
                 if fetcher.limiter is not None:
                     self.run(fetcher.limiter.close())
+        if "loop" in self.__dict__:
+            self.loop.call_soon_threadsafe(self.loop.stop)
         if "engine" in self.__dict__:
             self.engine.dispose()
 

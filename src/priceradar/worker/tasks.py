@@ -60,7 +60,12 @@ def _check(product_ids: list[int], lease_token: str | None = None) -> dict[str, 
         policy=rt.policy,
         rules=settings.site_rules,
         deadline_s=max(5.0, settings.task_soft_time_limit_s - WRITE_MARGIN_S),
-        plan=WritePlan(settings.check_write_group, settings.check_write_max_age_s),
+        plan=WritePlan(
+            settings.check_write_group,
+            settings.check_write_max_age_s,
+            settings.check_detach_pending,
+            settings.check_max_background,
+        ),
         hand_off=BrowserHandOff(
             settings.site_rules,
             partial(enqueue_render, lease_token=lease_token),
@@ -68,12 +73,17 @@ def _check(product_ids: list[int], lease_token: str | None = None) -> dict[str, 
             batch_size=settings.browser_batch_size,
         ),
         lease_token=lease_token,
+        notify=_deliver_now,
     )
     log.info("checked batch", extra={"product_ids": len(product_ids), **summary.as_dict()})
     if summary.notifications:
-        # The outbox rows are committed: deliver them now rather than at the next sweep.
-        app.send_task("send_notifications")
+        _deliver_now()
     return summary.as_dict()
+
+
+def _deliver_now() -> None:
+    """Outbox rows are committed: deliver them now rather than at the next sweep."""
+    app.send_task("send_notifications")
 
 
 def enqueue_render(
