@@ -15,7 +15,7 @@ import concurrent.futures
 import logging
 import threading
 from collections.abc import Coroutine
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, TypeVar
@@ -122,6 +122,7 @@ def check_policy(settings: Settings) -> CheckPolicy:
 @dataclass
 class Runtime:
     settings: Settings
+    _loop_thread: threading.Thread | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def engine(self) -> Engine:
@@ -130,7 +131,10 @@ class Runtime:
     @cached_property
     def loop(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.new_event_loop()
-        threading.Thread(target=loop.run_forever, name="priceradar-loop", daemon=True).start()
+        self._loop_thread = threading.Thread(
+            target=loop.run_forever, name="priceradar-loop", daemon=True
+        )
+        self._loop_thread.start()
         return loop
 
     @cached_property
@@ -174,6 +178,10 @@ class Runtime:
                     self.run(fetcher.limiter.close())
         if "loop" in self.__dict__:
             self.loop.call_soon_threadsafe(self.loop.stop)
+            if self._loop_thread is not None:
+                self._loop_thread.join(timeout=10)
+            if not self.loop.is_running():
+                self.loop.close()
         if "engine" in self.__dict__:
             self.engine.dispose()
 
