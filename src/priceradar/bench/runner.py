@@ -3,7 +3,10 @@
 Phases, each on the real stack (PostgreSQL, Redis broker, Celery worker processes, beat):
 1. load      COPY N products into a fresh database;
 2. dispatch  lease all N (all due) and publish their batches; Redis memory with all queued;
-3. capacity  everything due, workers flat out for `capacity_s`: sustained checks per hour;
+3. capacity  everything due, workers flat out for `capacity_s`: sustained checks per hour —
+             on half of those products with the clean shop, then (with `realistic`) on the
+             other half with the shop's realistic web model (long-tail latency, hangs, 5xx,
+             429, malformed pages: demo_shop/web_model.py), back to back, side by side;
 4. nominal   products come due at `nominal_rate_per_h`; lateness of each check vs its due time;
 5. priorities `update_product_priorities` over all N;
 6. verify    every stored price against the price the shop served (deterministic by epoch).
@@ -24,15 +27,9 @@ from sqlalchemy import Engine, create_engine, text
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.products import status_counts
-from priceradar.bench.probes import Sampler, percentile
-from priceradar.bench.stack import (
-    Processes,
-    base_environ,
-    free_port,
-    start_beat,
-    start_shops,
-    start_workers,
-)
+from priceradar.bench.capacity import BROKER_DB, capacity, run_stack, side_by_side
+from priceradar.bench.probes import percentile
+from priceradar.bench.stack import Processes, base_environ, free_port, start_shops
 from priceradar.bench.verify import verify_stored
 from priceradar.config import load_settings
 from priceradar.services.priorities import update_product_priorities
@@ -40,7 +37,7 @@ from priceradar.services.schedule import DispatchLimits, lease_batches
 from priceradar.worker.app import broker_priority, create_app
 
 BENCH_DB = "priceradar_bench"
-BROKER_DB, RESULT_DB, STATE_DB = 10, 11, 12
+RESULT_DB, STATE_DB = 11, 12
 COPY_ROWS = 50_000  # rows per COPY transaction while loading
 
 
@@ -62,6 +59,8 @@ class BenchConfig:
     real_kinds: float = 0.2  # share of real-shop page kinds (demo_shop.kinds) in the mix
     batch_size: int = 100
     max_in_flight: int = 3000
+    realistic: bool = True
+    db_name: str = "priceradar_bench"
     admin_db_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     redis_base: str = "redis://127.0.0.1:6379"
     work_dir: Path = Path("data/bench")
@@ -79,7 +78,7 @@ class BenchResult:
 def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
     cfg.work_dir.mkdir(parents=True, exist_ok=True)
     result = BenchResult({k: str(v) for k, v in asdict(cfg).items()})
-    db_url = _fresh_database(cfg.admin_db_url)
+    db_url = _fresh_database(cfg.admin_db_url, cfg.db_name)
     for db in (BROKER_DB, RESULT_DB, STATE_DB):
         redis.Redis.from_url(f"{cfg.redis_base}/{db}").flushdb()
     port = free_port()
@@ -118,8 +117,12 @@ def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
                 ),
                 {"n": cfg.products - reserve},
             )
-        result.add(**_capacity(engine, procs, cfg, cfg.products - reserve))
-        say(f"capacity: {result.figures['capacity_checks_per_h']} checks/h")
+        due = cfg.products - reserve
+        if cfg.realistic:
+            result.add(**side_by_side(engine, procs, cfg, port, due, say))
+        else:
+            result.add(**capacity(engine, procs, cfg, due))
+            say(f"capacity: {result.figures['capacity_checks_per_h']} checks/h")
         result.add(**_nominal(engine, procs, cfg, reserve))
         say(
             f"nominal: lateness p50 {result.figures['lateness_p50_s']} s,"
@@ -149,13 +152,15 @@ def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
     return result
 
 
-def _fresh_database(admin_url: str) -> str:
+def _fresh_database(admin_url: str, name: str = BENCH_DB) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"bench database name must be letters, digits and _: {name!r}")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{BENCH_DB}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    url = admin_url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
     migrate.upgrade(url)
     return url
 
@@ -239,62 +244,6 @@ def _settings(env: dict[str, str]) -> Any:
         os.environ.update(saved)
 
 
-def _checked(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return int(
-            conn.execute(
-                text("SELECT count(*) FROM products WHERE last_checked_at IS NOT NULL")
-            ).scalar_one()
-        )
-
-
-def _run_stack(
-    engine: Engine,
-    procs: Processes,
-    cfg: BenchConfig,
-    seconds: float,
-    label: str,
-    until: int | None = None,
-) -> Sampler:
-    start_workers(procs, cfg.workers, cfg.concurrency)
-    start_beat(procs, cfg.work_dir / f"beat-{label}.schedule")
-    sampler = Sampler(
-        f"{cfg.redis_base}/{BROKER_DB}", lambda: procs.pids("worker"), lambda: _checked(engine)
-    )
-    with sampler:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            procs.check_alive()
-            time.sleep(1)
-            if (
-                until is not None
-                and sampler.peaks.timeline
-                and sampler.peaks.timeline[-1][1] >= until
-            ):
-                break
-    procs.stop("beat")
-    procs.stop("worker")
-    return sampler
-
-
-def _capacity(engine: Engine, procs: Processes, cfg: BenchConfig, due: int) -> dict[str, Any]:
-    """`due` products due at once: the checks per hour workers sustain, between the first
-    completed check and the last sample that still saw progress (start-up is excluded)."""
-    sampler = _run_stack(engine, procs, cfg, cfg.capacity_s, "capacity", until=due)
-    timeline = sampler.peaks.timeline
-    moving = [(t, n) for t, n in timeline if 0 < n < due] or timeline
-    (t0, n0), (t1, n1) = moving[0], moving[-1]
-    rate = (n1 - n0) / (t1 - t0) * 3600 if t1 > t0 else 0.0
-    return {
-        "capacity_checks": timeline[-1][1],
-        "capacity_window_s": round(t1 - t0, 1),
-        "capacity_checks_per_h": int(rate),
-        "redis_peak_mb": round(sampler.peaks.redis_used_bytes / 2**20, 1),
-        "worker_rss_total_mb": round(sampler.peaks.worker_rss_bytes / 2**20, 1),
-        "worker_rss_max_process_mb": round(sampler.peaks.worker_process_rss_bytes / 2**20, 1),
-    }
-
-
 def _nominal(engine: Engine, procs: Processes, cfg: BenchConfig, reserve: int) -> dict[str, Any]:
     """Unchecked products come due one by one at the nominal rate; measure how late checks are."""
     step_s = 3600 / cfg.nominal_rate_per_h
@@ -326,7 +275,7 @@ def _nominal(engine: Engine, procs: Processes, cfg: BenchConfig, reserve: int) -
             )
         )
         conn.execute(text("ANALYZE products"))
-    _run_stack(engine, procs, cfg, cfg.nominal_s + 30, "nominal")
+    run_stack(engine, procs, cfg, cfg.nominal_s + 30, "nominal")
     with engine.connect() as conn:
         rows = (
             conn.execute(

@@ -56,6 +56,7 @@ def start_shops(
     padding: int,
     fault_rate: float,
     real_kinds: float = 0.0,
+    web_model: str = "clean",
 ) -> str:
     """`count` shop processes sharing one port (SO_REUSEPORT); returns the base URL."""
     for n in range(count):
@@ -76,6 +77,8 @@ def start_shops(
                 "--real-kinds",
                 str(real_kinds),
                 "--reuse-port",
+                "--web-model",
+                web_model,
             ],
         )
     base = f"http://127.0.0.1:{port}"

@@ -37,6 +37,16 @@ def bench(
     ] = 0.2,
     batch_size: Annotated[int, typer.Option(help="Products per batch task.")] = 100,
     max_in_flight: Annotated[int, typer.Option(help="Dispatcher backpressure.")] = 3000,
+    realistic: Annotated[
+        bool,
+        typer.Option(
+            help="Measure capacity twice, back to back: clean shop, then the realistic web "
+            "model (long-tail latency, hangs, 5xx, 429, malformed pages)."
+        ),
+    ] = True,
+    db_name: Annotated[str, typer.Option(help="Name of the (re)created bench database.")] = (
+        "priceradar_bench"
+    ),
     database_url: Annotated[
         str, typer.Option(help="Admin URL; a database priceradar_bench is (re)created there.")
     ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
@@ -65,6 +75,8 @@ def bench(
         real_kinds=real_kinds,
         batch_size=batch_size,
         max_in_flight=max_in_flight,
+        realistic=realistic,
+        db_name=db_name,
         admin_db_url=database_url,
         redis_base=redis_url.rstrip("/"),
         work_dir=work_dir,

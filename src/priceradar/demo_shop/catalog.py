@@ -12,6 +12,8 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
+from priceradar.demo_shop.web_model import CLEAN, WebModel
+
 
 class Fault(StrEnum):
     NOT_FOUND = "not_found"  # 404
@@ -125,6 +127,7 @@ class ShopConfig:
     slow_delay_s: float = 2.0
     catalog_size: int = 10_000  # ids 1..catalog_size are listed in sitemaps and categories
     sitemap_page_size: int = 1000
+    web: WebModel = CLEAN  # latency and faults drawn per request (see web_model.py)
     real_kind_share: float = 0.0  # share of ordinary ids served as a real-shop PageKind page
 
     def __post_init__(self) -> None:

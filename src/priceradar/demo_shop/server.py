@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import gzip
+import random
 import re
 import threading
 import time
@@ -36,6 +37,9 @@ from priceradar.demo_shop.pages import (
     render_sitemap_index,
 )
 from priceradar.demo_shop.state import Clock, ProductTruth, ShopState
+from priceradar.demo_shop.web_model import MALFORMED_BODY, MODELS, Mishap
+
+_rng = random.Random()  # the web model's draws; not security relevant
 
 _SITEMAP_RE = re.compile(r"products-(\d{1,9})\.xml(\.gz)?")
 _STREAM_CHUNK = 256 * 1024
@@ -93,6 +97,10 @@ async def _product(request: web.Request) -> web.StreamResponse:
     if pid < 1:
         raise web.HTTPNotFound()
     state.request_times.append(time.monotonic())
+    if not state.cfg.web.is_clean:
+        mishap = await _real_web(state)
+        if mishap is not None:
+            return mishap
     epoch = state.epoch()
     flaky = fault_of(state.cfg, pid) is Fault.FLAKY
     first = state.first_in_epoch(pid, epoch) if flaky else True
@@ -113,6 +121,23 @@ async def _product(request: web.Request) -> web.StreamResponse:
                 await response.write(view[start : start + _STREAM_CHUNK])
         await response.write_eof()
     return response
+
+
+async def _real_web(state: ShopState) -> web.Response | None:
+    """Wait as the web model says; the answer when something goes wrong, else None."""
+    model = state.cfg.web
+    delay, mishap = model.draw(_rng)
+    if delay > 0:
+        await asyncio.sleep(delay)
+    if mishap is Mishap.SERVER_ERROR:
+        return web.Response(status=500, text="upstream error")
+    if mishap is Mishap.RATE_LIMITED:
+        return web.Response(
+            status=429, text="slow down", headers={"Retry-After": str(model.retry_after_s)}
+        )
+    if mishap is Mishap.MALFORMED:
+        return web.Response(status=200, body=MALFORMED_BODY, content_type="text/html")
+    return None  # a hang was the delay: the client has given up by now
 
 
 @lru_cache(maxsize=64)
@@ -310,6 +335,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--catalog-size", type=int, default=10_000)
     parser.add_argument("--sitemap-page-size", type=int, default=1000)
     parser.add_argument("--reuse-port", action="store_true")
+    parser.add_argument(
+        "--web-model", choices=sorted(MODELS), default="clean",
+        help="latency and faults per request (realistic: long tail, hangs, 5xx, 429, malformed)",
+    )  # fmt: skip
     parser.add_argument(
         "--real-kinds", type=float, default=0.0, help="share of real-shop page kinds (kinds.py)"
     )
