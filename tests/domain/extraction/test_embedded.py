@@ -100,7 +100,21 @@ def test_nuxt_data_devalue_format() -> None:
 
 
 def test_javascript_state_is_skipped_not_crashed() -> None:
-    assert read_states([({}, "window.__NUXT__=(function(a){return {x:a}}(1));")]) == []
+    assert read_states([({}, "window.__NUXT__=(function(a){return {x:f(a)}}(1));")]) == []
+    assert read_states([({}, "window.__INITIAL_STATE__ = makeState();")]) == []
+
+
+def test_nuxt2_function_payload() -> None:
+    payload = (
+        'window.__NUXT__=(function(a,b,c){return {layout:"default",data:[{product:'
+        '{name:"Espresso Machine",price:a,currency:b,inStock:c,tags:[!0,void 0]}}],'
+        'serverRendered:!0}}(249.90,"EUR",false));'
+    )
+    body = "<h1>Espresso Machine</h1>" + script(payload)
+
+    result = got(page(body=body))
+
+    assert (result.price, result.currency, result.in_stock) == (Decimal("249.90"), "EUR", False)
 
 
 def test_price_objects_and_cent_amounts() -> None:

@@ -1,8 +1,8 @@
 """Embedded state: the JSON that script-rendered shops ship instead of JSON-LD.
 
 `read_states` finds the state blobs (Next.js `__NEXT_DATA__`, Nuxt `__NUXT_DATA__` /
-`window.__NUXT__`, `window.__INITIAL_STATE__` / `__PRELOADED_STATE__` / `__APOLLO_STATE__`) in
-one walk over the page's scripts; `state_products` finds product-shaped objects inside any of
+`window.__NUXT__`, also Nuxt 2's function form, `window.__INITIAL_STATE__` /
+`__PRELOADED_STATE__` / `__APOLLO_STATE__`) in one walk over the page's scripts; `state_products` finds product-shaped objects inside any of
 them. Each recognizer is a small pure function over a script's text or a decoded value.
 """
 
@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from priceradar.domain.extraction.nuxt2 import nuxt2_state
 
 _JSON = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, strict=False)
 _MAX_SCRIPT = 3_000_000  # characters of one state script we parse; real states are < 1 MB
@@ -72,6 +74,8 @@ def assigned_states(text: str) -> Iterator[State]:
         if kind.endswith("-state") and kind not in _KNOWN:
             kind = "initial-state"  # __PRODUCT_DETAIL_APP_INITIAL_STATE__ and the like
         value = literal_after(text, match.end())
+        if value is None and kind == "nuxt":
+            value = nuxt2_state(text[match.start() :])  # Nuxt 2: a function call, not JSON
         if value is not None:
             yield State(kind, resolve_refs(value) if kind == "apollo-state" else value)
 
