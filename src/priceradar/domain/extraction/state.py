@@ -2,8 +2,9 @@
 
 `read_states` finds the state blobs (Next.js `__NEXT_DATA__`, Nuxt `__NUXT_DATA__` /
 `window.__NUXT__`, also Nuxt 2's function form, `window.__INITIAL_STATE__` /
-`__PRELOADED_STATE__` / `__APOLLO_STATE__`) in one walk over the page's scripts; `state_products` finds product-shaped objects inside any of
-them. Each recognizer is a small pure function over a script's text or a decoded value.
+`__PRELOADED_STATE__` / `__APOLLO_STATE__`) in one walk over the page's scripts;
+`embedded_values.state_products` finds product-shaped objects inside any of them. Each
+recognizer is a small pure function over a script's text or a decoded value.
 """
 
 from __future__ import annotations
