@@ -124,3 +124,19 @@ def test_the_browser_is_recycled_after_its_page_budget(site: Site) -> None:
     pages, renderer = render(site, ["/fetched", "/fetched"], browser=cfg, batches=3)
     assert all(p.error is None for p in pages)
     assert renderer.launches == 3  # a fresh browser for each batch after the budget was spent
+
+
+def test_a_missing_browser_is_a_clear_outcome_not_a_crash(site: Site) -> None:
+    missing = BrowserConfig(executable="/nonexistent/chromium")
+    pages, renderer = render(site, ["/fetched", "/fetched"], browser=missing, batches=2)
+    assert all(p.error is OutcomeKind.NETWORK_ERROR for p in pages)
+    assert all("/nonexistent/chromium did not start" in (p.error_detail or "") for p in pages)
+    assert renderer.launches == 0 and renderer.proxy._server is None  # nothing left running
+
+
+def test_the_browser_is_recycled_above_its_memory_bound(site: Site) -> None:
+    executable = require_chromium()
+    cfg = BrowserConfig(executable=executable, settle_s=2, max_rss_mb=1)
+    pages, renderer = render(site, ["/fetched"], browser=cfg, batches=3)
+    assert all(p.error is None for p in pages)
+    assert renderer.launches == 3  # every browser is above 1 MB: relaunched before each page

@@ -101,16 +101,20 @@ class BrowserRenderer(Fetcher):
     async def open(self) -> None:
         if self._browser is not None:
             return
-        port = await self.proxy.start()
-        self._pw = await async_playwright().start()
-        self._browser = await self._pw.chromium.launch(
-            executable_path=self.browser_config.executable,
-            args=[
-                *CHROMIUM_ARGS,
-                f"--proxy-server=http://127.0.0.1:{port}",
-                "--proxy-bypass-list=<-loopback>",  # loopback too goes through the guard
-            ],
-        )
+        try:
+            port = await self.proxy.start()
+            self._pw = await async_playwright().start()
+            self._browser = await self._pw.chromium.launch(
+                executable_path=self.browser_config.executable,
+                args=[
+                    *CHROMIUM_ARGS,
+                    f"--proxy-server=http://127.0.0.1:{port}",
+                    "--proxy-bypass-list=<-loopback>",  # loopback too goes through the guard
+                ],
+            )
+        except Exception:
+            await self.close()  # no proxy or driver left behind; the next page tries again
+            raise
         self.launches += 1
         self.pages_since_launch = 0
 
@@ -155,7 +159,12 @@ class BrowserRenderer(Fetcher):
             await check_url(url, self.config.allowed_private_hosts)
         except ForbiddenTarget as exc:
             return _error(url, OutcomeKind.FORBIDDEN_TARGET, str(exc))
-        browser = await self._take_browser()
+        try:
+            browser = await self._take_browser()
+        except PlaywrightError as exc:
+            detail = f"browser {self.browser_config.executable} did not start: {_first_line(exc)}"
+            log.error(detail)
+            return _error(url, OutcomeKind.NETWORK_ERROR, detail)
         try:
             return await self._render_in_context(browser, url)
         finally:
