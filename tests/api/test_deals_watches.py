@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from starlette.testclient import TestClient
 
-from priceradar.adapters.db.tables import deals
+from priceradar.adapters.db.tables import deals, products
 from tests.api.test_products import add, shop_urls
 
 
@@ -56,6 +56,12 @@ def test_deals_are_listed_newest_first_active_or_ended(client: TestClient) -> No
     assert ids(limit=1, cursor=page["next_cursor"]) == [ended]
     deal = client.get("/api/v1/deals", params={"limit": 1}).json()["items"][0]
     assert deal["url"].startswith("http://127.0.0.1:") and Decimal(deal["discount_percent"]) == 40
+    # and says what the discount is measured against, and whether it is paused (out of stock)
+    assert (deal["reference"], deal["paused"]) == ("median price", False)
+    with client.app.state.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(update(products).where(products.c.id == second).values(in_stock=False))
+    deal = client.get("/api/v1/deals", params={"limit": 1}).json()["items"][0]
+    assert deal["paused"] is True
 
 
 def test_a_watch_is_created_listed_read_and_deleted(client: TestClient) -> None:

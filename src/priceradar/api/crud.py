@@ -180,7 +180,7 @@ def deals_page(
     """Deals newest first (by id), with the product's title and URL; keyset by `before`."""
     D = deals.c
     stmt = (
-        select(deals, P.title, P.url)
+        select(deals, P.title, P.url, P.in_stock.label("product_in_stock"))
         .join(products, P.id == D.product_id)
         .order_by(D.id.desc())
         .limit(limit)

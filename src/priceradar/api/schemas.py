@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
+from priceradar.domain.deals import reference_label
 from priceradar.domain.urls import MAX_URL_LENGTH
 
 # PostgreSQL BIGINT: larger ids cannot exist, and binding them would be a database error.
@@ -183,6 +185,18 @@ class DealPublic(BaseModel):
     updated_at: datetime
     ended_at: datetime | None
     end_reason: str | None
+    reference: str  # what the discount is measured against: "lowest price in 30 days", …
+    paused: bool  # open, but the product is out of stock: it resumes when the product returns
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> DealPublic:
+        return cls.model_validate(
+            {
+                **row,
+                "reference": reference_label(str(row["reference_kind"])),
+                "paused": row["ended_at"] is None and row["product_in_stock"] is False,
+            }
+        )
 
 
 class DealPage(BaseModel):

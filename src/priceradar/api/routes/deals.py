@@ -30,5 +30,5 @@ def list_deals(
 ) -> DealPage:
     """Deals, newest first; `active=true` for the open ones."""
     rows = crud.deals_page(conn, active, cursor, limit)
-    items = [DealPublic.model_validate(dict(r._mapping)) for r in rows]
+    items = [DealPublic.from_row(dict(r._mapping)) for r in rows]
     return DealPage(items=items, next_cursor=items[-1].id if len(items) == limit else None)
