@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pytest
 
+from priceradar.adapters.browser import renderer as renderer_module
 from priceradar.adapters.browser.renderer import BrowserConfig, BrowserRenderer
 from priceradar.adapters.http.fetcher import FetchConfig
 from priceradar.domain.check import FetchedPage
@@ -134,9 +138,64 @@ def test_a_missing_browser_is_a_clear_outcome_not_a_crash(site: Site) -> None:
     assert renderer.launches == 0 and renderer.proxy._server is None  # nothing left running
 
 
-def test_the_browser_is_recycled_above_its_memory_bound(site: Site) -> None:
+def test_the_browser_is_recycled_above_its_memory_bound(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(renderer_module, "RSS_CHECK_EVERY_S", 0.0)  # measure before every page
     executable = require_chromium()
     cfg = BrowserConfig(executable=executable, settle_s=2, max_rss_mb=1)
     pages, renderer = render(site, ["/fetched"], browser=cfg, batches=3)
     assert all(p.error is None for p in pages)
     assert renderer.launches == 3  # every browser is above 1 MB: relaunched before each page
+
+
+def test_a_browser_killed_under_the_worker_is_replaced(site: Site) -> None:
+    # Given a browser that rendered a page, then died (an OOM kill takes the whole tree)
+    executable = require_chromium()
+    renderer = BrowserRenderer(
+        FetchConfig(allowed_private_hosts=(f"127.0.0.1:{site.port}",)),
+        BrowserConfig(executable=executable, settle_s=2),
+        wait_selector=lambda _url: "span.price",
+    )
+
+    async def go() -> list[FetchedPage]:
+        try:
+            await renderer.fetch_many([site.base + "/fetched"])
+            for pid in chromium_pids():
+                os.kill(pid, signal.SIGKILL)
+            await asyncio.sleep(0.5)
+            return await renderer.fetch_many([site.base + "/fetched"])
+        finally:
+            await renderer.close()
+
+    (page,) = asyncio.run(go())
+    # Then the next page launches a new one and renders
+    assert page.error is None and PRICE_SPAN.encode() in page.body, page
+    assert renderer.launches == 2
+
+
+def chromium_pids() -> list[int]:
+    """Chromium processes under this test process (Playwright's driver is our child)."""
+    own, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            if "chrom" in name and _descends_from(int(entry.name), own):
+                found.append(int(entry.name))
+    return found
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    while pid > 1:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        pid = int(stat[stat.rindex(")") + 2 :].split()[1])
+        if pid == ancestor:
+            return True
+    return False

@@ -59,6 +59,7 @@ CHROMIUM_ARGS = (
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 POLL_S = 0.2  # how often the DOM is re-read while waiting for a price to appear
+RSS_CHECK_EVERY_S = 5.0  # how often the browser's memory is measured against its bound
 
 WaitSelector = Callable[[str], str | None]
 Ready = Callable[[str, str], bool]
@@ -97,6 +98,7 @@ class BrowserRenderer(Fetcher):
         self._browser: Browser | None = None
         self._open_pages = 0
         self._launching: asyncio.Lock | None = None  # made on the loop that uses it
+        self._rss_checked_at = float("-inf")
 
     async def open(self) -> None:
         if self._browser is not None:
@@ -134,9 +136,15 @@ class BrowserRenderer(Fetcher):
 
     def recycle_due(self) -> bool:
         cfg = self.browser_config
-        return self._browser is not None and (
-            self.pages_since_launch >= cfg.max_pages or self.rss_mb() > cfg.max_rss_mb
-        )
+        if self._browser is None:
+            return False
+        if self.pages_since_launch >= cfg.max_pages:
+            return True
+        now = time.monotonic()
+        if now - self._rss_checked_at < RSS_CHECK_EVERY_S:
+            return False
+        self._rss_checked_at = now  # a walk of /proc: not for every page
+        return self.rss_mb() > cfg.max_rss_mb
 
     async def _take_browser(self) -> Browser:
         """The browser for one more page; relaunched first when it is due and no page is open
@@ -145,7 +153,10 @@ class BrowserRenderer(Fetcher):
         if self._launching is None:
             self._launching = asyncio.Lock()
         async with self._launching:
-            if self._open_pages == 0 and self.recycle_due():
+            if self._browser is not None and not self._browser.is_connected():
+                log.warning("the browser died (crash or OOM kill): launching a new one")
+                await self.close()
+            elif self._open_pages == 0 and self.recycle_due():
                 log.info("recycling the browser", extra={"pages": self.pages_since_launch})
                 await self.close()
             await self.open()
