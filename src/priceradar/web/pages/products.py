@@ -13,6 +13,7 @@ from priceradar.adapters.db.deals import load_history
 from priceradar.api import crud
 from priceradar.api.deps import CeleryDep, ConnDep, EngineDep, SettingsDep
 from priceradar.api.routes.checks import send_check
+from priceradar.api.routes.common import ProductIdPath
 from priceradar.api.routes.history import price_history_csv
 from priceradar.domain.outcome import OutcomeKind
 from priceradar.web import chart
@@ -123,7 +124,7 @@ def product_page(
     viewer: Viewer,
     conn: ConnDep,
     settings: SettingsDep,
-    product_id: int,
+    product_id: ProductIdPath,
     range_: Annotated[str, Query(alias="range", pattern="^(7d|30d|90d|365d|all)$")] = "90d",
     notice: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Response:
@@ -166,14 +167,18 @@ def product_page(
 
 
 @router.get("/products/{product_id}/history.csv")
-def history_csv(viewer: Viewer, engine: EngineDep, product_id: int) -> Response:
+def history_csv(viewer: Viewer, engine: EngineDep, product_id: ProductIdPath) -> Response:
     """The product's history as CSV for a logged-in UI user (the API's export, same code)."""
     return price_history_csv(product_id, engine)
 
 
 @router.post("/products/{product_id}/check", dependencies=[CsrfChecked])
 def check_now(
-    viewer: Viewer, conn: ConnDep, celery: CeleryDep, settings: SettingsDep, product_id: int
+    viewer: Viewer,
+    conn: ConnDep,
+    celery: CeleryDep,
+    settings: SettingsDep,
+    product_id: ProductIdPath,
 ) -> Response:
     """Queue a check of this product at top priority."""
     if not crud.existing_ids(conn, [product_id]):
@@ -186,7 +191,7 @@ def check_now(
 def edit_product(
     viewer: Viewer,
     conn: ConnDep,
-    product_id: int,
+    product_id: ProductIdPath,
     interval: Annotated[str, Form(max_length=12)] = "",
     active: Annotated[str, Form(pattern="^(yes|no)$")] = "yes",
 ) -> Response:

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.api.deps import CeleryDep, ConnDep, EngineDep, SettingsDep
+from priceradar.api.routes.watches import WatchIdPath
 from priceradar.config import Settings
 from priceradar.services import watches as service
 from priceradar.web.render import back_to, page
@@ -164,14 +165,14 @@ def save_watch(
 
 
 @router.post("/watches/{watch_id}/delete", dependencies=[CsrfChecked])
-def delete_watch(viewer: Viewer, conn: ConnDep, watch_id: int) -> Response:
+def delete_watch(viewer: Viewer, conn: ConnDep, watch_id: WatchIdPath) -> Response:
     found = service.delete_watch(conn, watch_id)
     return back_to("/watches", f"watch {watch_id} deleted" if found else f"no watch {watch_id}")
 
 
 @router.post("/watches/{watch_id}/test", dependencies=[CsrfChecked])
 def send_test(
-    request: Request, viewer: Viewer, engine: EngineDep, celery: CeleryDep, watch_id: int
+    request: Request, viewer: Viewer, engine: EngineDep, celery: CeleryDep, watch_id: WatchIdPath
 ) -> Response:
     """Queue a test message to the watch's destination; the notification worker sends it."""
     link = str(request.url_for("products_page"))
