@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 
+from priceradar.domain.deals import reference_label
 from priceradar.web.security import ViewerInfo, safe_next
 
 DASH = "\u2013"  # an en dash for "no value"
@@ -66,7 +67,9 @@ def query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-templates.env.filters.update(money=money, ago=ago, when=when, duration=duration)
+templates.env.filters.update(
+    money=money, ago=ago, when=when, duration=duration, reference=reference_label
+)
 templates.env.globals.update(query=query)
 
 

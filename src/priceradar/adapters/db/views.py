@@ -269,7 +269,14 @@ def deals_with_products(
 ) -> tuple[Sequence[Any], int | None]:
     """Deals newest first with the product's title, URL, domain and current price."""
     stmt = (
-        select(deals, P.title, P.url, P.domain, P.price.label("current_price"))
+        select(
+            deals,
+            P.title,
+            P.url,
+            P.domain,
+            P.price.label("current_price"),
+            P.in_stock.label("product_in_stock"),
+        )
         .join(products, P.id == D.product_id)
         .where(D.ended_at.is_(None) if active else D.ended_at.is_not(None))
         .order_by(D.id.desc())
