@@ -243,3 +243,14 @@ def test_a_named_title_stands_in_for_a_missing_h1() -> None:
     result = visible(html, "https://item.shop.cn/1.html")
 
     assert (result.price, result.currency) == (Decimal("299.00"), "CNY")
+
+
+def test_an_article_quoting_one_price_is_not_a_product_page() -> None:
+    html = page(
+        body="<article><h1>Is the new kettle worth it?</h1>"
+        "<p>It costs <b>€39,99</b> at launch.</p><p>We think so.</p></article>"
+    )
+
+    result = refused(html)
+
+    assert "not named a price and the page has no buy button" in result.reason

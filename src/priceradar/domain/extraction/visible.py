@@ -29,6 +29,10 @@ _MAX_PRICE_TEXT = 40  # characters of a price element's text; "1.299,99 € inkl
 _MAX_CANDIDATES = 300
 _MAX_NUMBERS = 1_500  # text nodes with digits examined per page; product pages have < 500
 _FIRST_NAME = "first price after the h1"
+# Features that name an amount a price (as opposed to merely showing a currency).
+_PRICE_EVIDENCE = (
+    "named price", "itemprop=price", "price attribute", "labelled price", "labelled current",
+)  # fmt: skip
 _FIRST = f"{_FIRST_NAME} +2"  # as the feature list shows it
 _MAX_MARK = 5  # non-digit characters a price element may hold besides its number ("EUR", "zł*")
 _MAX_NODES = 40_000  # nodes walked per page; real pages have < 10,000
@@ -380,6 +384,11 @@ def _decide(
     clear = runner is None or best.score - runner.score >= 2 * MARGIN
     if best.score < THRESHOLD and not (clear and best.score >= THRESHOLD - 2):
         why = f"visible: best price {best.text!r} scored {best.score:g} < {THRESHOLD:g}"
+        return VisibleResult(ExtractionFailure(why), cands)
+    if not anchors.buy and not any(f.startswith(_PRICE_EVIDENCE) for f in best.features):
+        # A lone amount near a heading, on a page with no buy button and nothing naming it a
+        # price, is as likely an article quoting a price as a product page.
+        why = f"visible: {best.text!r} is not named a price and the page has no buy button"
         return VisibleResult(ExtractionFailure(why), cands)
     if runner is not None and best.score - runner.score < MARGIN:
         why = (
