@@ -18,7 +18,7 @@ from decimal import Decimal
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from priceradar.domain.extraction import visible_features as vf
-from priceradar.domain.extraction.visible_layout import SKIP, Anchors, beside, find_anchors, place
+from priceradar.domain.extraction.visible_layout import SKIP, Anchors, find_anchors, labels, place
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
 from priceradar.domain.price_text import parse_price_text, parse_price_value
 
@@ -325,39 +325,7 @@ def _score(
         cand.add(-3, "hidden")
     if element.tag == "ins" or (element.parent is not None and element.parent.tag == "ins"):
         cand.add(1, "inserted (sale) price")
-    _context(cand, element, anchors)
-
-
-def _context(cand: Candidate, element: LexborNode, anchors: Anchors) -> None:
-    """Labels in the text right around the price: was/old, installment, shipping, unit, tax."""
-    own = cand.text
-    before = beside(element, anchors.big, backwards=True)
-    after = beside(element, anchors.big, backwards=False)
-    digit = next((i for i, ch in enumerate(own) if ch.isdigit()), 0)
-    label = (before + " " + own[:digit]).rstrip()
-    if vf.OLD_TEXT.search(label):
-        cand.add(-9, "labelled old/was")
-    elif vf.CURRENT_TEXT.search(label[-25:]):
-        cand.add(2, "labelled current")
-    elif vf.PRICE_LABEL.search(label[-20:]):
-        cand.add(2, "labelled price")
-    if (
-        vf.INSTALLMENT.search(label[-20:])
-        or vf.INSTALLMENT.search(own)
-        or vf.INSTALLMENT_AFTER.match(after)
-    ):
-        cand.add(-9, "installment")
-    # "zzgl. Versand" after a price is a legal note; "Versand: 3,95 €" labels a shipping price.
-    if vf.SHIPPING.search(label[-30:] + " " + own) or vf.SHIPPING_AFTER.match(after):
-        cand.add(-8, "shipping")
-    if vf.UNIT_PRICE.search(own) or vf.UNIT_AFTER.match(after) or vf.UNIT_PRICE.search(label):
-        cand.add(-7, "unit price")
-    if vf.CONDITIONAL.search(label[-40:]):
-        cand.add(-6, "conditional price (card, coupon, members)")
-    if vf.SAVING_LABEL.search(label[-20:]) or vf.SAVING_TEXT.search(own):
-        cand.add(-6, "saving")
-    if vf.TAX_EXCL.search(label[-20:] + " " + own):
-        cand.add(-4, "excluding tax")
+    labels(cand.add, cand.text, element, anchors.big)
 
 
 def _decide(

@@ -2,7 +2,7 @@
 
 Pure functions over lexbor nodes used by `visible`: the `h1` and the product's own buy button
 (`Anchors`), the tree distance to them, blocks that hold someone else's prices (header, cart,
-"You may also like", a grid of look-alike items) and the text just beside a price.
+"You may also like", a grid of look-alike items) and the labels just beside a price.
 """
 
 from __future__ import annotations
@@ -223,3 +223,35 @@ def _repeated(node: LexborNode) -> bool:
                 return True
         sibling = sibling.next
     return False
+
+
+def labels(add: Add, own: str, element: LexborNode, big: set[int]) -> None:
+    """Labels in the text right around a price (`own` is its text): was/old, current, price,
+    installment, shipping, unit, members-only, saving, tax."""
+    before = beside(element, big, backwards=True)
+    after = beside(element, big, backwards=False)
+    digit = next((i for i, ch in enumerate(own) if ch.isdigit()), 0)
+    label = (before + " " + own[:digit]).rstrip()
+    if vf.OLD_TEXT.search(label):
+        add(-9, "labelled old/was")
+    elif vf.CURRENT_TEXT.search(label[-25:]):
+        add(2, "labelled current")
+    elif vf.PRICE_LABEL.search(label[-20:]):
+        add(2, "labelled price")
+    if (
+        vf.INSTALLMENT.search(label[-20:])
+        or vf.INSTALLMENT.search(own)
+        or vf.INSTALLMENT_AFTER.match(after)
+    ):
+        add(-9, "installment")
+    # "zzgl. Versand" after a price is a legal note; "Versand: 3,95 €" labels a shipping price.
+    if vf.SHIPPING.search(label[-30:] + " " + own) or vf.SHIPPING_AFTER.match(after):
+        add(-8, "shipping")
+    if vf.UNIT_PRICE.search(own) or vf.UNIT_AFTER.match(after) or vf.UNIT_PRICE.search(label):
+        add(-7, "unit price")
+    if vf.CONDITIONAL.search(label[-40:]):
+        add(-6, "conditional price (card, coupon, members)")
+    if vf.SAVING_LABEL.search(label[-20:]) or vf.SAVING_TEXT.search(own):
+        add(-6, "saving")
+    if vf.TAX_EXCL.search(label[-20:] + " " + own):
+        add(-4, "excluding tax")
