@@ -24,6 +24,7 @@ MODULES = (
     "spa_state",
     "generic",
     "fresh",
+    "fresh2",
 )
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
