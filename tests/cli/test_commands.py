@@ -88,3 +88,27 @@ def test_first_hour_on_the_embedded_default(tmp_path: Path) -> None:
     assert imported.returncode == 0, imported.stderr
     assert "added 1999, already tracked 1, invalid 1" in imported.stdout
     assert "total 2000, due now 2000, in flight 0" in status.stdout
+
+
+def test_new_products_get_a_configured_band_and_are_dispatched(tmp_path: Path) -> None:
+    # Given two configured priority bands (the built-in table has five)
+    from sqlalchemy import select
+
+    from priceradar.adapters.db.engine import make_engine
+    from priceradar.adapters.db.models import Product
+
+    bands = {"PRICERADAR_PRIORITY_BANDS": "[[50, 600], [0, 3600]]"}
+    assert priceradar(tmp_path, "db", "upgrade", **bands).returncode == 0
+    # When a product is added with priority 10
+    out = priceradar(
+        tmp_path, "products", "add", "https://shop.example/p/2", "--priority", "10", **bands
+    )
+    assert out.returncode == 0, out.stderr
+    # Then it is in the last configured band, which the dispatcher walks
+    engine = make_engine(f"sqlite:///{tmp_path / 'priceradar.sqlite3'}")
+    with engine.connect() as conn:
+        band = conn.execute(
+            select(Product.priority_band).where(Product.url == "https://shop.example/p/2")
+        ).scalar_one()
+    engine.dispose()
+    assert band == 1

@@ -45,7 +45,12 @@ def start_workers(stack: Stack, separate: bool) -> None:
 
 
 def track(stack: Stack, urls: list[str], allowed: str) -> dict[str, int]:
-    report = add_products(stack.engine, [ProductInput(u) for u in urls], (allowed,))
+    report = add_products(
+        stack.engine,
+        [ProductInput(u) for u in urls],
+        (allowed,),
+        bands=stack.settings.priority_bands,
+    )
     assert report.inserted == len(urls), report
     with stack.engine.connect() as conn:
         rows = conn.execute(select(Product.id, Product.url).where(Product.url.in_(urls)))

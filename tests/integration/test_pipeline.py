@@ -32,7 +32,12 @@ EXPECTED_FAULTS = {
 def track(stack: Stack, shop: RunningShop, shop_ids: list[int]) -> dict[int, int]:
     """Add shop products; returns {shop id: product id}."""
     urls = {shop.product_url(i): i for i in shop_ids}
-    report = add_products(stack.engine, [ProductInput(u) for u in urls], ("127.0.0.1",))
+    report = add_products(
+        stack.engine,
+        [ProductInput(u) for u in urls],
+        ("127.0.0.1",),
+        bands=stack.settings.priority_bands,
+    )
     assert report.inserted == len(shop_ids), report
     with stack.engine.connect() as conn:
         rows = conn.execute(select(Product.id, Product.url).where(Product.url.in_(list(urls))))

@@ -41,7 +41,10 @@ def test_two_beats_by_mistake_never_double_dispatch(
     stack = make_stack(flavour, PRICERADAR_DISPATCH_INTERVAL_S="0.5")
     urls = [shop.product_url(i) for i in range(101, 131)]
     add_products(
-        stack.engine, [ProductInput(u, check_interval_s=3600) for u in urls], ("127.0.0.1",)
+        stack.engine,
+        [ProductInput(u, check_interval_s=3600) for u in urls],
+        ("127.0.0.1",),
+        bands=stack.settings.priority_bands,
     )
     ids = sorted(checked_counts(stack, list(range(1, 1000))))
     stack.start_worker(concurrency=2)

@@ -16,6 +16,7 @@ from priceradar.adapters.http.fetcher import FetchConfig, Fetcher
 from priceradar.domain.check import FetchedPage
 from priceradar.domain.discovery import DiscoverySource
 from priceradar.domain.outcome import OutcomeKind
+from priceradar.domain.priority import DEFAULT_BANDS
 from priceradar.services.discovery import discover
 from tests.security.canary import SHOP_HOST, Canary, Shop
 from tests.security.spellings import canary_urls
@@ -141,6 +142,7 @@ def test_discovery_sitemaps_never_reach_internal_hosts(
                     lambda c: asyncio.run_coroutine_threadsafe(c, loop).result(),
                     [index, listing],
                     ALLOWED,
+                    bands=DEFAULT_BANDS,
                 ),
             )
             with engine.connect() as conn:

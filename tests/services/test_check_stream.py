@@ -15,6 +15,7 @@ from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.models import PriceHistory, Product
 from priceradar.adapters.http.fetcher import FetchConfig, Fetcher
 from priceradar.domain.check import CheckPolicy
+from priceradar.domain.priority import DEFAULT_BANDS
 from priceradar.services.catalog import ProductInput, add_products
 from priceradar.services.check import WritePlan, check_products
 from tests.support.pages import PageServer, product_page
@@ -32,7 +33,9 @@ def pages() -> Iterator[PageServer]:
 
 def add(engine: Engine, server: PageServer, bodies: dict[str, bytes]) -> dict[str, int]:
     server.pages.update(bodies)
-    report = add_products(engine, [ProductInput(server.url(p)) for p in bodies], ("127.0.0.1",))
+    report = add_products(
+        engine, [ProductInput(server.url(p)) for p in bodies], ("127.0.0.1",), bands=DEFAULT_BANDS
+    )
     assert report.inserted == len(bodies)
     with engine.connect() as conn:
         rows = conn.execute(select(Product.id, Product.url))

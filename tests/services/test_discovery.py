@@ -19,6 +19,7 @@ from priceradar.demo_shop.catalog import CATEGORIES
 from priceradar.demo_shop.pages import category_links, category_page_count
 from priceradar.demo_shop.server import RunningShop
 from priceradar.domain.discovery import DiscoverySource
+from priceradar.domain.priority import DEFAULT_BANDS
 from priceradar.services.discovery import SourceReport, discover
 
 LOCAL = ("127.0.0.1", "localhost")
@@ -48,7 +49,9 @@ def run_discovery(
     fetcher = Fetcher(FetchConfig(allowed_private_hosts=fetch_private))
     try:
         loop.run_until_complete(fetcher.open())
-        return discover(engine, fetcher, loop.run_until_complete, sources, insert_private)
+        return discover(
+            engine, fetcher, loop.run_until_complete, sources, insert_private, bands=DEFAULT_BANDS
+        )
     finally:
         loop.run_until_complete(fetcher.close())
         loop.close()

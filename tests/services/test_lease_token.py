@@ -12,6 +12,7 @@ from priceradar.config import load_settings
 from priceradar.demo_shop.server import RunningShop
 from priceradar.domain.check import CheckPolicy, CheckResult
 from priceradar.domain.outcome import OutcomeKind
+from priceradar.domain.priority import DEFAULT_BANDS
 from priceradar.services.catalog import ProductInput, add_products
 from priceradar.services.check import BatchSummary, check_products, record_results
 from priceradar.services.schedule import Batch, DispatchLimits, lease_batches
@@ -37,7 +38,7 @@ def runtime(shop: RunningShop) -> Iterator[Runtime]:
 
 def tracked(engine: Engine, shop: RunningShop, shop_ids: range) -> list[int]:
     items = [ProductInput(shop.product_url(i)) for i in shop_ids]
-    add_products(engine, items, ("127.0.0.1",), bands=load_settings(_env_file=None).priority_bands)
+    add_products(engine, items, ("127.0.0.1",), bands=DEFAULT_BANDS)
     ids = sorted(column(engine, "id", list(range(1, 10_000))))
     set_columns(engine, ids, next_check_at=datetime.now(UTC) - timedelta(hours=1))
     return ids

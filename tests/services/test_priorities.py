@@ -153,3 +153,17 @@ def test_an_open_deal_adds_the_seeds_fifty_points(engine: Engine) -> None:
         ended: 5,
         plain: 5,
     }
+
+
+def test_the_sweep_never_moves_a_product_leased_while_it_ran(engine: Engine) -> None:
+    # Given a product the sweep read unleased and wants to reschedule into a new band
+    from priceradar.adapters.db.priorities import PriorityRow, write_priorities
+
+    (pid,) = make_products(engine, 1, next_check_at=NOW - timedelta(minutes=5))
+    # When the dispatcher leases it before the sweep writes
+    set_columns(engine, [pid], lease_until=NOW + timedelta(minutes=10), lease_token="t" * 32)
+    with engine.begin() as conn:
+        write_priorities(conn, [PriorityRow(pid, 10, 10, 90, 0, NOW + timedelta(hours=1))])
+    # Then its scores and band change, but its due time is left to the running check
+    assert column(engine, "priority_band", [pid]) == {pid: 0}
+    assert column(engine, "next_check_at", [pid]) == {pid: NOW - timedelta(minutes=5)}

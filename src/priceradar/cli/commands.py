@@ -55,7 +55,10 @@ def products_add(
 ) -> None:
     """Track product pages by URL."""
     items = [ProductInput(u, interval, priority) for u in urls]
-    _report(add_products(engine(), items, tuple(settings().allowed_private_hosts)))
+    cfg = settings()
+    _report(
+        add_products(engine(), items, tuple(cfg.allowed_private_hosts), bands=cfg.priority_bands)
+    )
 
 
 @products.command("import")
@@ -77,6 +80,7 @@ def products_import(file: Path) -> None:
                 engine(),
                 accepted(rows, rejected),
                 tuple(settings().allowed_private_hosts),
+                bands=settings().priority_bands,
                 progress=lambda n: bar.advance(task, n),
             )
     report.invalid[:0] = rejected

@@ -34,6 +34,7 @@ from priceradar.cli.context import settings
 from priceradar.cli.demo_ui import free_port, open_browser, start_ui
 from priceradar.demo_shop.catalog import FAULT_IDS, KIND_IDS, ShopConfig
 from priceradar.demo_shop.server import RunningShop, serve
+from priceradar.domain.priority import DEFAULT_BANDS
 from priceradar.services.catalog import ProductInput, add_products
 
 console = Console()
@@ -84,7 +85,10 @@ def demo(
         ids = list(range(1, products + 1)) + [FAULT_IDS[name] for name in SHOWN_FAULTS]
         ids += KIND_IDS.values()
         report = add_products(
-            engine, [ProductInput(running.product_url(i), interval) for i in ids], ("127.0.0.1",)
+            engine,
+            [ProductInput(running.product_url(i), interval) for i in ids],
+            ("127.0.0.1",),
+            bands=DEFAULT_BANDS,  # the demo's worker runs with the built-in bands
         )
         console.print(
             f"demo shop at {running.base_url}; tracking {report.inserted} products, "

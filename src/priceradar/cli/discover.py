@@ -51,6 +51,7 @@ def discover_command(
             runtime.run,
             sources,
             tuple(settings().allowed_private_hosts),
+            bands=settings().priority_bands,
         )
     finally:
         runtime.close()

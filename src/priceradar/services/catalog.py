@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from priceradar.adapters.db.products import NewProduct, insert_products
 from priceradar.adapters.http.guard import ForbiddenTarget, check_literal_host
 from priceradar.adapters.http.targets import HostVetter, Resolve, resolve_addresses
-from priceradar.domain.priority import DEFAULT_BANDS, Band, band_for_priority
+from priceradar.domain.priority import Band, band_for_priority
 from priceradar.domain.urls import (
     InvalidProductURL,
     canonicalize,
@@ -44,9 +44,7 @@ class ProductInput:
 
 
 def to_new_product(
-    item: ProductInput,
-    allowed_private_hosts: tuple[str, ...],
-    bands: Sequence[Band] = DEFAULT_BANDS,
+    item: ProductInput, allowed_private_hosts: tuple[str, ...], bands: Sequence[Band]
 ) -> NewProduct:
     """Validate one input; raises InvalidProductURL with the reason."""
     url = canonicalize(item.url)
@@ -70,11 +68,15 @@ def to_new_product(
 def add_products(
     engine: Engine,
     items: Iterable[ProductInput],
-    allowed_private_hosts: tuple[str, ...] = (),
+    allowed_private_hosts: tuple[str, ...],
+    *,
+    bands: Sequence[Band],
     progress: Callable[[int], None] | None = None,
-    bands: Sequence[Band] = DEFAULT_BANDS,
 ) -> AddReport:
-    """Insert valid products in batches; duplicates (by canonical URL) are counted, not errors."""
+    """Insert valid products in batches; duplicates (by canonical URL) are counted, not errors.
+
+    `bands` are the configured priority bands: a new product starts in the band of its priority.
+    """
     report = AddReport()
     batch: dict[str, NewProduct] = {}
 
@@ -118,15 +120,17 @@ class UrlVetter:
         self,
         allowed_private_hosts: tuple[str, ...],
         timeout_s: float,
+        bands: Sequence[Band],
         resolve: Resolve = resolve_addresses,
     ) -> None:
         self._allowed = allowed_private_hosts
+        self._bands = bands
         self._hosts = HostVetter(allowed_private_hosts, timeout_s, resolve)
         self._verdicts: dict[str, str | None] = {}  # host -> reason it is refused, or None
 
     def vet(self, item: ProductInput) -> NewProduct:
         """The product to insert, or InvalidProductURL saying why not."""
-        product = to_new_product(item, self._allowed)
+        product = to_new_product(item, self._allowed, self._bands)  # the configured band
         self.vet_host(hostname_of(product.url))
         return product
 

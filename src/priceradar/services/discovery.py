@@ -27,6 +27,7 @@ from priceradar.domain.discovery import (
     parse_robots_sitemaps,
     parse_sitemap,
 )
+from priceradar.domain.priority import Band
 from priceradar.domain.urls import hostname_of
 from priceradar.services.catalog import ProductInput, add_products
 from priceradar.services.check import Runner
@@ -67,13 +68,19 @@ def discover(
     fetcher: Fetcher,
     run: Runner[Any],
     sources: Sequence[DiscoverySource],
-    allowed_private_hosts: tuple[str, ...] = (),
+    allowed_private_hosts: tuple[str, ...],
+    *,
+    bands: Sequence[Band],
 ) -> list[SourceReport]:
     """Crawl every source and insert the products found; one report per source, in order.
 
-    `run` executes a coroutine on the loop the (opened) fetcher belongs to.
+    `run` executes a coroutine on the loop the (opened) fetcher belongs to; new products start
+    in the configured `bands`.
     """
-    return [discover_source(engine, fetcher, run, s, allowed_private_hosts) for s in sources]
+    return [
+        discover_source(engine, fetcher, run, s, allowed_private_hosts, bands=bands)
+        for s in sources
+    ]
 
 
 def discover_source(
@@ -81,7 +88,9 @@ def discover_source(
     fetcher: Fetcher,
     run: Runner[Any],
     source: DiscoverySource,
-    allowed_private_hosts: tuple[str, ...] = (),
+    allowed_private_hosts: tuple[str, ...],
+    *,
+    bands: Sequence[Band],
 ) -> SourceReport:
     """Crawl one source and insert its products. Never raises: failures land in `errors`."""
     report = SourceReport(source.url, source.kind)
@@ -89,7 +98,7 @@ def discover_source(
     try:
         selector: UrlSelector = run(crawl(source, fetcher, report))
         items = (ProductInput(url, source.check_interval_s) for url in selector.selected)
-        added = add_products(engine, items, allowed_private_hosts)
+        added = add_products(engine, items, allowed_private_hosts, bands=bands)
         report.inserted, report.existing = added.inserted, added.existing
         report.invalid += len(added.invalid)
         for url, reason in added.invalid[:5]:  # enough to see the cause; the count has the rest

@@ -61,6 +61,7 @@ def schedule_product_fetch() -> dict[str, Any]:
         rt.run,
         settings.discovery_sources,
         tuple(settings.allowed_private_hosts),
+        bands=settings.priority_bands,
     )
     log.info(
         "discovery", extra={"sources": len(reports), "inserted": sum(r.inserted for r in reports)}

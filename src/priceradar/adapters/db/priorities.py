@@ -12,7 +12,7 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, literal, select, text, update
+from sqlalchemy import Connection, bindparam, case, func, literal, select, text, update
 
 from priceradar.adapters.db.tables import deals, history, products
 from priceradar.adapters.db.types import UTCDateTime
@@ -124,15 +124,24 @@ _UPDATE_ONE = (
         popularity_score=bindparam("popularity_score"),
         check_priority=bindparam("check_priority"),
         priority_band=bindparam("priority_band"),
-        next_check_at=func.coalesce(
-            bindparam("next_at", type_=UTCDateTime()), products.c.next_check_at
+        # A product leased since it was read keeps its due time: its check reschedules it.
+        next_check_at=case(
+            (
+                products.c.lease_until.is_(None),
+                func.coalesce(bindparam("next_at", type_=UTCDateTime()), products.c.next_check_at),
+            ),
+            else_=products.c.next_check_at,
         ),
     )
 )
 
 
 def write_priorities(conn: Connection, rows: Sequence[PriorityRow]) -> None:
-    """Bulk write: COPY + UPDATE … FROM on PostgreSQL, executemany elsewhere."""
+    """Bulk write: COPY + UPDATE … FROM on PostgreSQL, executemany elsewhere.
+
+    A new due time is written only to rows not leased at write time: the dispatcher may have
+    leased a row since it was read, and its check will schedule it.
+    """
     if not rows:
         return
     if conn.dialect.name == "postgresql":
@@ -171,7 +180,8 @@ def _write_postgres(conn: Connection, rows: Sequence[PriorityRow]) -> None:
         text(
             "UPDATE products p SET volatility_score = t.vol, popularity_score = t.pop,"
             " check_priority = t.prio, priority_band = t.band,"
-            " next_check_at = COALESCE(t.next_at, p.next_check_at)"
+            " next_check_at = CASE WHEN p.lease_until IS NULL"
+            " THEN COALESCE(t.next_at, p.next_check_at) ELSE p.next_check_at END"
             " FROM tmp_priorities t WHERE p.id = t.id"
         )
     )

@@ -80,7 +80,11 @@ async def import_products(
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, f"send one of: {', '.join(KINDS)}"
         )
     spool = await _spool(request, settings.api_import_max_bytes)
-    vetter = UrlVetter(tuple(settings.allowed_private_hosts), settings.api_dns_timeout_s)
+    vetter = UrlVetter(
+        tuple(settings.allowed_private_hosts),
+        settings.api_dns_timeout_s,
+        settings.priority_bands,
+    )
     try:
         return await run_in_threadpool(_import, spool, kind, engine, vetter, settings)
     finally:
@@ -122,6 +126,7 @@ def _import(
         engine,
         _vetted(accepted(rows, rejected), vetter, rejected),
         tuple(settings.allowed_private_hosts),
+        bands=settings.priority_bands,
     )
     errors = [*rejected, *report.invalid]
     return ImportReport(
@@ -210,5 +215,9 @@ def run_import(spool: IO[bytes], kind: str, engine: Engine, settings: Settings) 
 
     Blocking: call it from a worker thread. Raises HTTPException 422 for an unreadable body.
     """
-    vetter = UrlVetter(tuple(settings.allowed_private_hosts), settings.api_dns_timeout_s)
+    vetter = UrlVetter(
+        tuple(settings.allowed_private_hosts),
+        settings.api_dns_timeout_s,
+        settings.priority_bands,
+    )
     return _import(spool, kind, engine, vetter, settings)

@@ -39,7 +39,11 @@ router = APIRouter(prefix="/products", tags=["products"], responses={**UNAUTHORI
 )
 def add_product(body: ProductCreate, conn: ConnDep, settings: SettingsDep) -> ProductPublic:
     """Track a product page (the URL is canonicalized and checked against SSRF)."""
-    vetter = UrlVetter(tuple(settings.allowed_private_hosts), settings.api_dns_timeout_s)
+    vetter = UrlVetter(
+        tuple(settings.allowed_private_hosts),
+        settings.api_dns_timeout_s,
+        settings.priority_bands,
+    )
     try:
         product = vetter.vet(ProductInput(body.url, body.check_interval_s, body.priority))
     except InvalidProductURL as exc:
