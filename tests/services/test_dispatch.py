@@ -123,17 +123,24 @@ def test_batches_group_by_domain_and_respect_size() -> None:
     assert {b.priority for b in batches} == {8}
 
 
-def test_enqueue_failure_keeps_the_leases_for_redispatch(engine: Engine) -> None:
-    ids = make_products(engine, 2)
+def test_enqueue_failure_gives_the_leases_back_at_once(engine: Engine) -> None:
+    ids = make_products(engine, 6)
+    limits = DispatchLimits(lease_s=600, batch_size=2, max_per_tick=1000, max_in_flight=1000)
+    sent: list[Batch] = []
 
-    def broken(_batch: Batch) -> None:
-        raise ConnectionError("broker down")
+    def flaky(batch: Batch) -> None:
+        if sent:
+            raise ConnectionError("broker down")
+        sent.append(batch)
 
     with pytest.raises(ConnectionError):
-        dispatch_due(engine, broken, LIMITS, NOW)
-    # Nothing is lost: the leased products come back when the lease runs out
-    batches, _ = lease_batches(engine, LIMITS, NOW + timedelta(seconds=LIMITS.lease_s + 1))
-    assert sorted(i for b in batches for i in b.product_ids) == ids
+        dispatch_due(engine, flaky, limits, NOW)
+    # Nothing is lost, nothing waits out a lease: what was not enqueued is due again now
+    batches, in_flight = lease_batches(engine, limits, NOW)
+    assert in_flight == 2
+    assert sorted(i for b in batches for i in b.product_ids) == sorted(
+        set(ids) - set(sent[0].product_ids)
+    )
 
 
 def test_two_dispatchers_at_once_never_lease_the_same_product(engine: Engine) -> None:

@@ -10,6 +10,7 @@ the products are due again at their original time: none is lost, none is in flig
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,16 +18,20 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from priceradar.adapters.db.outbox import next_wakeup_at
 from priceradar.adapters.db.schedule import (
     Leased,
     band_counts,
     count_in_flight,
     lease_due,
     make_due,
+    release,
 )
 from priceradar.config import Settings
 from priceradar.domain.priority import message_priority_for_band
 from priceradar.domain.schedule import lease_expiry, new_lease_token
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +133,29 @@ def dispatch_due(
     now: datetime,
     bands: Iterable[int] | None = None,
 ) -> DispatchStats:
-    """Lease due products (most urgent band first) and enqueue them in per-domain batches."""
+    """Lease due products (most urgent band first) and enqueue them in per-domain batches.
+
+    If the broker refuses a batch, the leases of every batch not enqueued are given back, so
+    those products are due again at once instead of waiting out the lease; then it raises.
+    """
     batches, in_flight = lease_batches(engine, limits, now, bands)
-    for batch in batches:
-        enqueue(batch)
+    for n, batch in enumerate(batches):
+        try:
+            enqueue(batch)
+        except Exception:
+            _give_back(engine, batches[n:])
+            raise
     return DispatchStats(sum(len(b.product_ids) for b in batches), len(batches), in_flight)
+
+
+def _give_back(engine: Engine, batches: Sequence[Batch]) -> None:
+    try:
+        with engine.begin() as conn:
+            for batch in batches:
+                if batch.lease_token is not None:
+                    release(conn, batch.product_ids, batch.lease_token)
+    except Exception:  # the database may be down too: then the leases simply run out
+        log.warning("could not give back unsent leases", exc_info=True)
 
 
 def make_all_due(engine: Engine, now: datetime) -> int:
@@ -181,3 +204,10 @@ def _aware(value: object) -> datetime | None:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     assert isinstance(moment, datetime)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def notifications_due(engine: Engine, now: datetime) -> bool:
+    """Whether an outbox row is due or a delivery lease ran out (a sender died)."""
+    with engine.connect() as conn:
+        wake = _aware(next_wakeup_at(conn))
+    return wake is not None and wake <= now

@@ -9,7 +9,8 @@ priority 0 is consumed first), the embedded file-system broker ignores it.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
 
 from celery import Celery, Task
 from kombu import Exchange, Queue
@@ -131,18 +132,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_hijack_root_logger": False,
         "worker_redirect_stdouts": False,
         "beat_schedule": beat_schedule(settings),
+        # One beat at a time (a lock), with the dispatcher ticking inside it: worker/beat.py.
+        "beat_scheduler": "priceradar.worker.beat:SingleBeatScheduler",
     }
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """The continuous dispatcher plus the seed guide's jobs at their configured times."""
+    """The seed guide's jobs at their configured times (the dispatcher ticks inside beat)."""
     schedule: dict[str, dict[str, Any]] = {
-        "dispatch-due-checks": {
-            "task": "dispatch_due_checks",
-            "schedule": settings.dispatch_interval_s,
-            # A tick that could not run in time is dropped: the next one leases the same rows.
-            "options": {"expires": settings.dispatch_interval_s * 2},
-        },
         # Safety net behind the send after each commit: settles lost leases, sends leftovers.
         "schedule-notifications": {
             "task": "schedule_notifications",
@@ -162,27 +159,78 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     return schedule
 
 
-def create_app(settings: Settings) -> Celery[Any]:
+def prepare_broker(settings: Settings) -> None:
+    """The embedded broker's transport and folders; nothing for a networked broker."""
     if settings.embedded:
         register_embedded_transport()
         for sub in ("queue", "control", "processed"):
             (settings.broker_dir / sub).mkdir(parents=True, exist_ok=True)
         (settings.data_dir / "results").mkdir(parents=True, exist_ok=True)
+
+
+def _bare_app() -> Celery[Any]:
     app = Celery("priceradar", task_cls=PriorityTask, include=list(TASK_MODULES))
-    app.conf.update(celery_config(settings))
-    app.conf.priceradar_settings = settings
     app.steps["consumer"].add(HeartbeatFile)
     return app
 
 
-def _load() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        # One clear line per variable instead of a traceback from deep inside Celery.
-        print(f"priceradar: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+def create_app(settings: Settings) -> Celery[Any]:
+    """An app for these settings, configured now (API, tests, bench)."""
+    prepare_broker(settings)
+    app = _bare_app()
+    app.conf.update(celery_config(settings))
+    app.conf.priceradar_settings = settings
+    return app
 
 
-settings = _load()
-app = create_app(settings)
+_settings: Settings | None = None
+
+
+def current_settings() -> Settings:
+    """This process's settings, read from the environment on first use (never at import)."""
+    global _settings
+    if _settings is None:
+        try:
+            _settings = load_settings()
+        except ConfigError as exc:
+            # One clear line per variable instead of a traceback from deep inside Celery.
+            print(f"priceradar: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+    return _settings
+
+
+class _LazyConfig(Mapping[str, Any]):
+    """The module app's configuration: Celery reads it on first use of `app.conf`."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, Any] | None = None
+
+    def _load(self) -> dict[str, Any]:
+        if self._data is None:
+            s = current_settings()
+            prepare_broker(s)
+            self._data = {**celery_config(s), "priceradar_settings": s}
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+class _SettingsProxy:
+    """`settings` for the task modules: the process's settings, loaded on first attribute."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(current_settings(), name)
+
+
+# `celery -A priceradar.worker` finds `app`; importing this module reads no settings and
+# touches no files: both happen on the app's first real use.
+settings = cast(Settings, _SettingsProxy())
+app = _bare_app()
+app.config_from_object(_LazyConfig())

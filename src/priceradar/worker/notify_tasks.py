@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 import redis
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
 
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.adapters.notify import Channel
@@ -139,3 +139,9 @@ def schedule_notifications() -> dict[str, int]:
     elif wake_s is not None:
         _follow_up(deliverer)
     return {"returned": settled.returned, "unknown": settled.unknown, "failed": settled.cancelled}
+
+
+@worker_ready.connect
+def _resume_delivery(**_: Any) -> None:
+    """A (re)started worker settles and sends what is due now, not at the next sweep."""
+    schedule_notifications.apply_async(ignore_result=True)

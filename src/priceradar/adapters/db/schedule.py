@@ -101,6 +101,16 @@ def still_leased(conn: Connection, ids: Sequence[int], token: str, now: datetime
     return [int(i) for i in conn.execute(stmt).scalars()]
 
 
+def release(conn: Connection, ids: Sequence[int], token: str) -> int:
+    """Give back leases that were taken but never enqueued: the products are due again now."""
+    stmt = (
+        update(products)
+        .where(c.id.in_(list(ids)), holds_lease(token))
+        .values(lease_until=None, lease_token=None)
+    )
+    return int(conn.execute(stmt).rowcount)
+
+
 def make_due(conn: Connection, now: datetime) -> int:
     """Every active product not in flight becomes due now (`priceradar check --all`)."""
     stmt = (
