@@ -103,3 +103,25 @@ def test_the_dispatcher_ticks_while_every_worker_is_busy(
     wait_for(leased, timeout_s=8, what=f"new products leased\n{stack.logs()}")
     assert not long_batch.ready()
     long_batch.get(timeout=60)
+
+
+def test_delivery_resumes_within_seconds_of_a_worker_start_and_on_each_tick(
+    make_stack: Callable[..., Stack],
+) -> None:
+    from tests.integration.test_notifications import CHAT, bot_env, queue_alerts
+    from tests.support.fake_telegram import FakeTelegram
+
+    with FakeTelegram() as tg:
+        # Given due alerts left behind by workers that died (nothing is queued to send them)
+        stack = make_stack("redis", **bot_env(tg))
+        queue_alerts(stack.engine, CHAT, ["left behind 1", "left behind 2"])
+
+        # When a worker starts, it sends them within seconds, not at the 30-minute sweep
+        stack.start_worker(concurrency=1)
+        wait_for(lambda: len(tg.to(CHAT)) == 2, timeout_s=15, what=f"resumed\n{stack.logs()}")
+
+        # And when more are found due later (their follow-up message lost), a tick wakes delivery
+        stack.start_beat()
+        time.sleep(2)
+        queue_alerts(stack.engine, "-1009999", ["found by the dispatcher tick"])
+        wait_for(lambda: tg.to("-1009999"), timeout_s=20, what=f"tick pickup\n{stack.logs()}")
