@@ -11,6 +11,7 @@ from priceradar.cli import bench as bench_commands
 from priceradar.cli import commands, render, watches
 from priceradar.cli import demo as demo_commands
 from priceradar.cli import deploy as deploy_commands
+from priceradar.cli.chaos import chaos as chaos_command
 from priceradar.cli.discover import discover_command
 from priceradar.cli.extract import extract
 from priceradar.cli.serve import serve as serve_command
@@ -32,6 +33,7 @@ app.command("flower")(api_commands.flower)
 app.command("discover")(discover_command)
 app.command("extract")(extract)
 app.add_typer(bench_commands.app, name="bench")
+app.command("chaos")(chaos_command)
 app.add_typer(watches.app, name="watches")
 app.add_typer(render.app, name="render")
 app.add_typer(watches.deals_app, name="deals")
