@@ -22,7 +22,7 @@ from sqlalchemy import Engine, func, select
 from priceradar.adapters.db.tables import history, products
 from priceradar.bench.faults import CuttableProxy, OrphanWatch, OwnRedis, kill_tree
 from priceradar.bench.stack import Processes, beat_argv, worker_argv
-from priceradar.bench.verify import matches_shop
+from priceradar.bench.verify import verify_stored
 from priceradar.demo_shop.catalog import ShopConfig
 from priceradar.domain.priority import DEFAULT_BANDS
 from priceradar.services.catalog import ProductInput, add_products
@@ -56,6 +56,7 @@ class ChaosReport:
     lost: int = 0
     duplicate_history: int = 0
     wrong_prices: int = 0
+    wrong_stock: int = 0  # right price, availability read wrong (reported, not a price error)
     verified_prices: int = 0
     redundant_checks: int = 0
     orphans: int = 0
@@ -225,16 +226,9 @@ class Chaos:
                 history.c.product_id
             )
             r.duplicate_history = sum(n - 1 for _, n in conn.execute(per).all() if n > 1)
-            rows = conn.execute(
-                select(c.url, c.price, c.in_stock, c.last_checked_at).where(
-                    c.last_outcome.in_(("ok", "out_of_stock"))
-                )
-            ).all()
-        for row in rows:
-            r.verified_prices += 1
-            at = row.last_checked_at.timestamp() if row.last_checked_at else time.time()
-            if not matches_shop(self.shop_cfg, row.url, row.price, row.in_stock, at):
-                r.wrong_prices += 1
+        verdict = verify_stored(self.engine, self.shop_cfg)
+        r.verified_prices, r.wrong_prices = verdict.verified, verdict.wrong_prices
+        r.wrong_stock = verdict.wrong_stock
         late = sorted(self.watch.lateness_s)
         r.orphans = len(late)
         if late:

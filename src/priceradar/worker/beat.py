@@ -24,9 +24,9 @@ from celery.beat import PersistentScheduler
 
 from priceradar.adapters.db.leader import SchedulerLock, scheduler_lock
 from priceradar.config import Settings
-from priceradar.services.schedule import dispatch_due, dispatch_limits, notifications_due
+from priceradar.services.schedule import notifications_due
 from priceradar.worker.runtime import get_runtime
-from priceradar.worker.tasks import enqueue_batch
+from priceradar.worker.tasks import dispatcher_tick
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +104,7 @@ class SingleBeatScheduler(PersistentScheduler):
         engine = get_runtime(self.settings).engine
         at = datetime.now(UTC)
         try:
-            stats = dispatch_due(engine, enqueue_batch, dispatch_limits(self.settings), at)
-            if stats.leased:
-                log.info("dispatched", extra={"leased": stats.leased, "batches": stats.batches})
+            dispatcher_tick(at)
             if now >= self._next_notify and notifications_due(engine, at):
                 self._next_notify = now + NOTIFY_WAKE_MIN_S
                 self.app.send_task("schedule_notifications", ignore_result=True)

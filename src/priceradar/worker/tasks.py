@@ -22,7 +22,7 @@ from priceradar.adapters.db import heartbeats
 from priceradar.adapters.db.products import uncheckable
 from priceradar.services.check import WritePlan, check_products
 from priceradar.services.render import BrowserHandOff
-from priceradar.services.schedule import Batch, dispatch_due, dispatch_limits
+from priceradar.services.schedule import Batch, DispatchStats, dispatch_due, dispatch_limits
 from priceradar.worker.app import app, settings
 from priceradar.worker.runtime import get_runtime, reset_runtime
 
@@ -151,12 +151,14 @@ def enqueue_batch(batch: Batch) -> None:
     )
 
 
-@app.task(name="dispatch_due_checks", ignore_result=True, **RETRY)
-def dispatch_due_checks() -> dict[str, int]:
-    """Lease due products and enqueue them as batches (runs every few seconds from beat)."""
+def dispatcher_tick(now: datetime) -> DispatchStats:
+    """One dispatcher tick: lease what is due, enqueue it, record the heartbeat.
+
+    Beat runs it in its own process every few seconds (worker/beat.py); the
+    `dispatch_due_checks` task runs the same on demand.
+    """
     limits = dispatch_limits(settings)
     engine = get_runtime(settings).engine
-    now = datetime.now(UTC)
     stats = dispatch_due(engine, enqueue_batch, limits, now)
     # The System page shows the last tick: a stalled beat is visible at a glance. Never let
     # this bookkeeping fail the tick itself (e.g. a database not yet migrated to 0008).
@@ -168,6 +170,13 @@ def dispatch_due_checks() -> dict[str, int]:
         log.warning("dispatcher heartbeat not recorded: %s", type(exc).__name__)
     if stats.leased:
         log.info("dispatched", extra={"leased": stats.leased, "batches": stats.batches})
+    return stats
+
+
+@app.task(name="dispatch_due_checks", ignore_result=True, **RETRY)
+def dispatch_due_checks() -> dict[str, int]:
+    """Lease due products and enqueue them as batches now (beat ticks the same every few s)."""
+    stats = dispatcher_tick(datetime.now(UTC))
     return {"leased": stats.leased, "batches": stats.batches}
 
 
