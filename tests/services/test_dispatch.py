@@ -89,6 +89,19 @@ def test_an_expired_lease_is_due_at_its_original_time_ahead_of_newer_work(
     assert not set(backlog) & {i for b in batches for i in b.product_ids}
 
 
+def test_orphans_go_first_even_when_the_backlog_was_due_at_the_same_time(
+    engine: Engine,
+) -> None:
+    # Given a backlog due at one moment (an import), of which the last few were leased and lost
+    backlog = make_products(engine, 30, next_check_at=NOW - timedelta(minutes=1))
+    orphans = backlog[-3:]
+    set_columns(engine, orphans, lease_until=NOW + timedelta(seconds=5), lease_token="x" * 32)
+    # When their lease has run out and the dispatcher has room for three
+    batches, _ = lease_batches(engine, LIMITS, NOW + timedelta(seconds=6), limit=3)
+    # Then the orphans go first, not the rows that happen to sort before them
+    assert sorted(i for b in batches for i in b.product_ids) == orphans
+
+
 def test_every_lease_carries_a_fresh_token(engine: Engine) -> None:
     ids = make_products(engine, 4)
     first, _ = lease_batches(engine, LIMITS, NOW)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, or_, select, update
 
 from priceradar.adapters.db.tables import products
 
@@ -59,32 +59,47 @@ def lease_due(
     limit: int,
     bands: Iterable[int],
 ) -> list[Leased]:
-    """Lease up to `limit` due active products, walking the given bands most urgent first.
+    """Lease up to `limit` due active products: orphans first, then band by band.
 
-    One index range scan per band on ix_products_due (priority_band, next_check_at), oldest
-    due time first. Rows in flight are skipped on the way; there are at most
-    `max_in_flight` of them, so the cost stays proportional to the work, not the table.
+    Orphans come from ix_products_leased (only leased rows: at most the in-flight cap plus the
+    orphans); then one index range scan per band on ix_products_due (priority_band,
+    next_check_at), oldest due time first, skipping the few rows in flight. The cost stays
+    proportional to the work, not the table.
     """
-    leased: list[Leased] = []
-    for band in sorted(bands):
+    chosen = sorted(bands)
+    # Orphans first (leases that ran out: already chosen once, their worker died), through
+    # the small partial index of leased rows; then each band in order of due time.
+    leased = _lease(
+        conn,
+        select(c.id)
+        .where(c.priority_band.in_(chosen), orphaned(now), due(now))
+        .order_by(c.lease_until)  # an ordered range scan of ix_products_leased
+        .limit(limit),
+        lease_until,
+        token,
+    )
+    for band in chosen:
         remaining = limit - len(leased)
         if remaining <= 0:
             break
-        chosen = (
+        query = (
             select(c.id)
             .where(c.priority_band == band, due(now))
             .order_by(c.next_check_at)
             .limit(remaining)
-            .with_for_update(skip_locked=True)
         )
-        stmt = (
-            update(products)
-            .where(c.id.in_(chosen.scalar_subquery()))
-            .values(lease_until=lease_until, lease_token=token)
-            .returning(c.id, c.domain, c.priority_band)
-        )
-        leased.extend(Leased(r.id, r.domain, r.priority_band) for r in conn.execute(stmt))
+        leased.extend(_lease(conn, query, lease_until, token))
     return leased
+
+
+def _lease(conn: Connection, query: Select[Any], lease_until: datetime, token: str) -> list[Leased]:
+    stmt = (
+        update(products)
+        .where(c.id.in_(query.with_for_update(skip_locked=True).scalar_subquery()))
+        .values(lease_until=lease_until, lease_token=token)
+        .returning(c.id, c.domain, c.priority_band)
+    )
+    return [Leased(r.id, r.domain, r.priority_band) for r in conn.execute(stmt)]
 
 
 def count_in_flight(conn: Connection, now: datetime) -> int:
