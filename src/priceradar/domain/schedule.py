@@ -17,11 +17,6 @@ Definitions (the SQL twins live in `adapters/db/schedule.py`; both must agree):
   or the message was lost); an orphaned product is due again at its original time
 - due:       active, `next_check_at <= now`, and not in flight
 - overdue_s: for a due product, `now - next_check_at`
-
-The transaction rule (followed by every adapter): adapter functions take a Connection inside a
-transaction the caller opened and never commit; services open one short transaction per unit
-of work with `engine.begin()` and never hold one across network I/O; tasks, routes and CLI
-commands only call services.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""Set-based queries on products and price history. Callers own the transaction.
-
-Every function takes a Connection inside a transaction the caller opened ("services never
-commit"): a Celery task or a CLI command decides when work is durable.
-"""
+"""Set-based queries on products and price history. Callers own the transaction
+(the rule: `priceradar.adapters.db`)."""
 
 from __future__ import annotations
 
