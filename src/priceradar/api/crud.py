@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, not_, select, update
@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Row, delete, insert, not_, select, update
 from priceradar.adapters.db.products import NewProduct, insert_products
 from priceradar.adapters.db.schedule import due
 from priceradar.adapters.db.tables import deals, history, products
+from priceradar.domain.schedule import due_after_new_interval
 
 P = products.c
 
@@ -113,8 +114,9 @@ def update_product(
         # next_check_at now would make it due while leased, i.e. dispatched twice.
         leased = row.lease_until is not None and row.lease_until > now
         if interval is not None and row.next_check_at > now and not leased:
-            planned = (row.last_checked_at or now) + timedelta(seconds=interval)
-            values["next_check_at"] = max(now, min(row.next_check_at, planned))
+            values["next_check_at"] = due_after_new_interval(
+                now, row.last_checked_at, row.next_check_at, interval
+            )
     if changes.get("active") is not None:
         active = bool(changes["active"])
         values["status"] = "active" if active else "inactive"

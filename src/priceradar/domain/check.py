@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from priceradar.domain.deals import DealRules
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure, OutcomeKind
 from priceradar.domain.priority import DEFAULT_BANDS, Band, interval_for_priority
+from priceradar.domain.schedule import due_after_check
 
 Extractor = Callable[[bytes, str], ExtractedProduct | ExtractionFailure]
 
@@ -231,7 +232,7 @@ def apply_check(
     if state.last_checked_at is not None and result.checked_at <= state.last_checked_at:
         return None  # stale or duplicate: a newer (or this very) result is already stored
     at = result.checked_at
-    normal_next = at + timedelta(seconds=interval_s(state, policy))
+    normal_next = due_after_check(at, interval_s(state, policy), None)
     outcome = result.outcome
     if outcome.is_success:
         price = result.price if result.price is not None else state.price
@@ -255,7 +256,7 @@ def apply_check(
     next_at = normal_next
     if outcome.is_transient:
         delay = retry_delay_s(failures, policy, jitter, result.retry_after_s)
-        next_at = min(normal_next, at + timedelta(seconds=delay))
+        next_at = due_after_check(at, interval_s(state, policy), delay)
     status = "inactive" if not_found >= policy.deactivate_after_not_found else state.status
     return AppliedCheck(
         _update(

@@ -50,6 +50,24 @@ def overdue_s(state: ScheduleState, now: datetime) -> float:
     return (now - state.next_check_at).total_seconds() if due(state, now) else 0.0
 
 
+# -- when a product is next due (every writer of next_check_at asks here) --
+
+
+def due_after_check(checked_at: datetime, interval_s: float, retry_in_s: float | None) -> datetime:
+    """After a check: one interval later; after a transient failure, the retry if sooner."""
+    normal = checked_at + timedelta(seconds=interval_s)
+    return normal if retry_in_s is None else min(normal, checked_at + timedelta(seconds=retry_in_s))
+
+
+def due_after_new_interval(
+    now: datetime, last_checked_at: datetime | None, planned: datetime, interval_s: float
+) -> datetime:
+    """A new interval counts from the last check, never later than already planned nor in
+    the past (a product not in flight; a running check reschedules itself)."""
+    restart = (last_checked_at or now) + timedelta(seconds=interval_s)
+    return max(now, min(planned, restart))
+
+
 def lease_expiry(now: datetime, lease_s: float) -> datetime:
     return now + timedelta(seconds=lease_s)
 
