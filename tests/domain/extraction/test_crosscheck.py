@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from priceradar.domain.extraction import extract_product
-from priceradar.domain.extraction.crosscheck import shown
+from priceradar.domain.extraction.crosscheck import shown, shown_currency
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
 from tests.domain.extraction.builders import ld, offer, page, product
 
@@ -56,3 +56,30 @@ def test_json_ld_price_without_any_visible_price_is_kept() -> None:
     result = extract_product(html, URL)
 
     assert isinstance(result, ExtractedProduct) and result.source == "json-ld"
+
+
+@pytest.mark.parametrize(
+    ("html", "hint", "expected"),
+    [
+        ("<p>129€99</p>", None, "EUR"),
+        ("<p>Prix : 129,99 €</p>", None, "EUR"),
+        ("<p>$129.99</p>", "CLP", "CLP"),  # a shared sign takes the page's currency
+        ("<p>$129.99</p>", None, "USD"),
+        ("<p>129,99</p>", None, None),  # no mark printed
+        ("<p>129,99 €</p><p>£129.99</p>", None, None),  # sightings disagree
+    ],
+)
+def test_shown_currency(html: str, hint: str | None, expected: str | None) -> None:
+    assert shown_currency(Decimal("129.99"), html, hint) == expected
+
+
+def test_structured_price_without_currency_takes_the_printed_one() -> None:
+    md = (
+        '<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Robot</h1>'
+        '<meta itemprop="price" content="129.99"><span class="price">129€99</span></div>'
+    )
+
+    result = extract_product(page(body=md), "https://www.shop.com/p/1")
+
+    assert isinstance(result, ExtractedProduct)
+    assert (result.currency, result.currency_reason) == ("EUR", "printed next to the price: EUR")

@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from priceradar.domain.extraction._common import Outcome
 from priceradar.domain.extraction.breadcrumbs import html_trail
-from priceradar.domain.extraction.crosscheck import shown
+from priceradar.domain.extraction.crosscheck import shown, shown_currency
 from priceradar.domain.extraction.embedded import from_embedded
 from priceradar.domain.extraction.jsonld import JsonLd, breadcrumb_trail, read_json_ld
 from priceradar.domain.extraction.locale import PageLocale, page_locale
@@ -243,6 +243,10 @@ def _with_currency(product: ExtractedProduct, page: _Page) -> ExtractedProduct:
     if product.currency is not None or product.price is None:
         return product
     locale = page.locale()
+    printed = shown_currency(product.price, page.text, locale.currency)
+    if printed is not None:
+        why = f"printed next to the price: {printed}"
+        return dataclasses.replace(product, currency=printed, currency_reason=why)
     return dataclasses.replace(product, currency=locale.currency, currency_reason=locale.reason)
 
 
