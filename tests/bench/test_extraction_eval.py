@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -167,3 +168,14 @@ def test_the_real_extractor_on_the_whole_corpus_meets_the_issue_bar() -> None:
     assert o.pages >= 150 and report.structures >= 30
     assert o.precision is not None and o.precision >= 0.97, render(report)
     assert o.recall is not None and o.recall >= 0.90, render(report)
+
+
+def test_every_labelled_price_is_written_on_its_page() -> None:
+    """A guard on the labels: the truth's digits appear in the page (in some locale's form)."""
+    for html_path, t in corpus_pages(CORPUS):
+        if t.price is None:
+            continue
+        text = re.sub(r"<[^>]*>", "", html_path.read_text(encoding="utf-8"))  # text and scripts
+        digits = "".join(ch for ch in text if ch.isdigit())
+        forms = {f"{t.price:.2f}".replace(".", ""), f"{t.price:.0f}" if t.price % 1 == 0 else ""}
+        assert any(f and f in digits for f in forms), f"{html_path}: {t.price} not on the page"
