@@ -92,6 +92,10 @@ _LOCALES: dict[str, tuple[str, str, bool, str, str, str, int]] = {
     "nl_NL_plain": ("EUR", "", False, "", ".", ",", 2),
     "vi_VN": ("VND", "₫", True, "", ".", ",", 0),
     "ms_MY": ("MYR", "RM", True, "", ",", ".", 2),
+    "kk_KZ": ("KZT", "₸", False, "\u00a0", "\u00a0", ",", 0),
+    "en_ZA": ("ZAR", "R", True, " ", ",", ".", 0),
+    "en_NG": ("NGN", "₦", True, " ", ",", ".", 0),
+    "sv_SE_whole": ("SEK", "kr", False, "\u00a0", "\u00a0", ",", 0),
 }
 
 
