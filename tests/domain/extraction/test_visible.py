@@ -254,3 +254,53 @@ def test_an_article_quoting_one_price_is_not_a_product_page() -> None:
     result = refused(html)
 
     assert "not named a price and the page has no buy button" in result.reason
+
+
+def test_a_from_price_is_not_the_price() -> None:
+    html = page(
+        body="<h1>Summer sale</h1><p>Everything from <span class='price'>$9.99</span></p>" + BUY
+    )
+
+    assert "visible" in refused(html).reason
+
+
+def test_two_products_with_their_own_buy_buttons_are_a_listing() -> None:
+    items = "".join(
+        f"<div class='item'><h2>{n}</h2><span class='price'>${p}</span>"
+        "<button>Add to cart</button></div>"
+        for n, p in (("A", "19.99"), ("B", "29.99"))
+    )
+
+    assert "visible" in refused(page(body=f"<h1>Kettles</h1>{items}")).reason
+
+
+def test_a_printed_range_is_a_variant_range() -> None:
+    html = product_page("<p class='price'>$20.00 \u2013 $26.00</p>")
+
+    result = visible(html, "https://shop.example/p/shirt")
+
+    assert (result.price, result.price_high) == (Decimal("20.00"), Decimal("26.00"))
+
+
+def test_a_range_over_listed_offers_is_a_comparison_page() -> None:
+    offers = "".join(
+        f"<li class='offer'><span>Shop {i}</span><a class='offer-price'>{p} €</a></li>"
+        for i, p in enumerate(("599,00", "629,00", "649,99"))
+    )
+    html = page(
+        body="<h1>Vacuum</h1><div class='range-price'>599,00 € \u2013 649,99 €</div>"
+        f"<ul class='offers'>{offers}</ul>"
+    )
+
+    result = refused(html)
+
+    assert result.ambiguous and "spans several offers" in result.reason
+
+
+def test_cents_in_their_own_element() -> None:
+    html = product_page(
+        '<div class="main-price"><span class="sym">$</span><span>32</span>'
+        '<span class="sym">98</span></div>'
+    )
+
+    assert visible(html, "https://shop.example/p/paint").price == Decimal("32.98")

@@ -38,6 +38,9 @@ _MAX_MARK = 5  # non-digit characters a price element may hold besides its numbe
 _MAX_NODES = 40_000  # nodes walked per page; real pages have < 10,000
 _NUMBER = re.compile(r"\d(?:[\d.,'\u00a0\u202f ]*\d)?")
 _DIGIT = re.compile(r"\d")
+_RANGE = re.compile(
+    r"(\D{0,4}\d[\d.,'\s]*\D{0,4}?)\s*[-\u2013\u2014]\s*(\D{0,4}\d[\d.,'\s]*\D{0,4})"
+)
 _DASHES = frozenset({"-", "–", "—", ",-", ",–", ".-", ".–", ",—"})  # noqa: RUF001
 # "249€00" (Cdiscount): the currency sign stands where the decimal comma would.
 _SIGN_AS_SEPARATOR = re.compile(r"(\d)\s?([€$£])\s?(\d{2})(?!\d)")
@@ -65,6 +68,7 @@ class Candidate:
     features: list[str] = field(default_factory=list)
     block: int = 0  # mem_id of the element's parent: prices shown side by side share it
     in_grid: bool = False  # an item of a product grid
+    high: Decimal | None = None  # the top of a printed range ("$20.00 - $26.00")
 
     def add(self, points: float, why: str) -> None:
         self.score += points
@@ -137,6 +141,12 @@ def _collect(
             seen.add(element.mem_id)
         else:  # "<s>$799</s> $649" in one element: this text node on its own
             element, raw = inner, _SIGN_AS_SEPARATOR.sub(r"\1,\3\2", text.strip())
+        high = None
+        span = _RANGE.fullmatch(raw)
+        if span is not None:  # "$20.00 - $26.00": a variant range, judged on its low end
+            low, top = parse_price_text(span.group(1), hint), parse_price_text(span.group(2), hint)
+            if low is not None and top is not None and low[0] < top[0] and low[1] == top[1]:
+                raw, high = span.group(1), top[0]
         parsed = parse_price_text(raw, hint) if len(_NUMBER.findall(raw)) == 1 else None
         if parsed is None:
             continue
@@ -144,7 +154,7 @@ def _collect(
         marked = own is not None and own[1] is not None
         if not marked and (not _named_price(inner, element) or _NUMBER.sub("", raw).strip(" *")):
             continue  # a number with words ("0.5 Liter", "Reward points: 100") is not a price
-        cand = Candidate(parsed[0], parsed[1], " ".join(raw.split()))
+        cand = Candidate(parsed[0], parsed[1], " ".join(raw.split()), high=high)
         if marked:
             cand.add(2, "currency mark")
             if after_h1 and h1 is not None and not first_given:
@@ -266,7 +276,12 @@ def _price_text(element: LexborNode) -> str:
             and len(piece.strip()) == 2
             and parts
             and parts[-1].rstrip()[-1:].isdigit()
-            and (parent.tag == "sup" or vf.words(parent) & _FRACTION_WORDS)
+            and (
+                parent.tag == "sup"
+                or vf.words(parent) & _FRACTION_WORDS
+                or not parts[-1].strip().isdigit()  # "$", "32", then "98" in its own element
+                or len(parts) >= 2
+            )
         ):
             separator = "," if "." in "".join(parts) else "."
             piece = separator + piece.strip()
@@ -368,7 +383,15 @@ def _decide(
     if currency is None:
         why = f"visible: price {best.text!r} has no currency and the page names none"
         return VisibleResult(ExtractionFailure(why), cands)
+    if best.high is not None and any(
+        c.in_grid and best.price <= c.price <= best.high for c in cands
+    ):
+        why = f"ambiguous: {best.text!r} spans several offers listed on the page"
+        return VisibleResult(ExtractionFailure(why, ambiguous=True), cands, 0.0, runner)
     margin = best.score - runner.score if runner is not None else best.score
     confidence = round(min(1.0, 0.5 + (best.score - THRESHOLD) / 20 + margin / 40), 2)
-    product = ExtractedProduct(best.price, currency, None, title, None, SOURCE)
+    product = ExtractedProduct(
+        best.price, currency, None, title, None, SOURCE, price_high=best.high,
+        variant_rule="a printed price range" if best.high is not None else None,
+    )  # fmt: skip
     return VisibleResult(product, cands, confidence, runner)

@@ -68,6 +68,11 @@ UNIT_AFTER = re.compile(
     r"pcs|piece|unit|kilo|liter|litre|meter)\b",
     re.I,
 )
+FROM_LABEL = re.compile(
+    r"(?:\bfrom|starting at|starts at|\bab|desde|a partir de|à partir de|\bdès|vanaf|\bod)"
+    r"\W{0,2}[^\w\s]{0,2}$",
+    re.I,
+)
 CURRENT_TEXT = re.compile(
     r"current price|sale price|\bnow\b|our price|special price|jetzt|\bnu\b|ahora|maintenant", re.I
 )

@@ -63,7 +63,7 @@ def find_anchors(body: LexborNode) -> Anchors:
     buy, node = min(chains, key=lambda cn: _distance(cn[0], h1), default=([], None))
     if h1 and buy and _distance(buy, h1) > _BUY_NEAR_H1:
         buy = []  # no buy button of its own (sold out?): the nearest is a related item's
-    if len(controls) >= 3 and node is not None and _in_repeated(node):
+    if len(controls) >= 2 and node is not None and _in_repeated(node):
         buy = []  # a grid item's quick-add button is no product block
     return Anchors(h1, buy, len(controls), node if buy else None)
 
@@ -209,7 +209,7 @@ def _repeated(node: LexborNode) -> bool:
     signature = (node.tag, node.attributes.get("class"))
     if signature[1] is None and node.tag not in ("li", "article", "tr"):
         return False  # unnamed divs in a row are a layout, not a grid of items
-    alike = 0
+    alike = buying = 0
     sibling = parent.child
     for _ in range(_MAX_SIBLINGS):
         if sibling is None:
@@ -218,8 +218,11 @@ def _repeated(node: LexborNode) -> bool:
             signature
         ):
             text = sibling.text(deep=True)
-            alike += len(text) < 600 and _MONEY.search(text) is not None
-            if alike >= 3:
+            if len(text) < 600 and _MONEY.search(text) is not None:
+                alike += 1
+                # Two priced look-alikes with their own buy buttons are already a grid.
+                buying += sibling.css_first(_BUY_SELECTOR) is not None
+            if alike >= 3 or buying >= 2:
                 return True
         sibling = sibling.next
     return False
@@ -238,6 +241,8 @@ def labels(add: Add, own: str, element: LexborNode, big: set[int]) -> None:
         add(2, "labelled current")
     elif vf.PRICE_LABEL.search(label[-20:]):
         add(2, "labelled price")
+    if vf.FROM_LABEL.search(label[-20:]):
+        add(-5, "a from-price (the cheapest of several)")
     if (
         vf.INSTALLMENT.search(label[-20:])
         or vf.INSTALLMENT.search(own)
