@@ -90,3 +90,23 @@ def test_development_without_keys_is_open_on_loopback(browser: Any, open_ui: UiS
     assert page.url == f"{open_ui.base_url}/products"
     assert "development" in page.inner_text("header")
     context.close()
+
+
+def test_login_page_is_clean_and_keyboard_usable(browser: Any, ui: UiServer) -> None:
+    context = browser.new_context()
+    watched = Watched(context.new_page())
+    page = watched.page
+    page.goto(f"{ui.base_url}/login")
+    assert ui.key is not None
+    # The key field has autofocus; from the top of the page Tab reaches it too.
+    page.evaluate("document.activeElement.blur()")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "api_key":
+            break
+    assert page.evaluate("document.activeElement.id") == "api_key"
+    page.keyboard.type(ui.key)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{ui.base_url}/products")
+    assert watched.errors == [] and watched.foreign_requests() == []
+    context.close()
