@@ -67,7 +67,7 @@ _SYMBOLS: dict[str, str] = {
     "tl": "TRY", "₺": "TRY", "ytl": "TRY",
     "₽": "RUB", "руб": "RUB", "руб.": "RUB", "р.": "RUB",  # noqa: RUF001 - Cyrillic on purpose
     "₩": "KRW", "원": "KRW", "rp": "IDR", "rp.": "IDR",
-    "₪": "ILS", "₫": "VND", "฿": "THB", "₱": "PHP", "₦": "NGN", "₸": "KZT",
+    "₪": "ILS", "rm": "MYR", "₫": "VND", "฿": "THB", "₱": "PHP", "₦": "NGN", "₸": "KZT",
     "₴": "UAH", "грн": "UAH", "kč": "CZK", "ft": "HUF", "lei": "RON", "лв": "BGN", "лв.": "BGN",
     "fr.": "CHF", "c$": "CAD", "ca$": "CAD", "a$": "AUD", "au$": "AUD", "nz$": "NZD",
     "hk$": "HKD", "s$": "SGD", "mx$": "MXN", "₼": "AZN", "₾": "GEL",

@@ -304,3 +304,31 @@ def test_cents_in_their_own_element() -> None:
     )
 
     assert visible(html, "https://shop.example/p/paint").price == Decimal("32.98")
+
+
+def test_the_next_block_is_not_a_label_of_the_price() -> None:
+    html = product_page(
+        '<div class="main-price">$1,299.00</div><div class="fulfillment">Delivery Free</div>'
+    )
+
+    assert visible(html, "https://shop.example/p/chest").price == Decimal("1299.00")
+
+
+def test_a_membership_discount_beside_the_price_is_not_an_old_price_pair() -> None:
+    html = product_page(
+        '<div class="product-price"><div class="your-price">$1799.99</div>'
+        '<p class="promo">$200.00 OFF with Executive Membership</p></div>'
+    )
+
+    assert visible(html, "https://shop.example/p/tv").price == Decimal("1799.99")
+
+
+def test_local_buy_buttons_and_currency_signs() -> None:
+    html = page(
+        body="<h1>Philips Kettle</h1><div class='x'>RM129.90</div>"
+        "<button>Thêm vào giỏ hàng</button>"
+    )
+
+    result = visible(html, "https://shop.example/p/kettle")
+
+    assert (result.price, result.currency) == (Decimal("129.90"), "MYR")

@@ -46,7 +46,7 @@ _DASHES = frozenset({"-", "–", "—", ",-", ",–", ".-", ".–", ",—"})  # 
 _SIGN_AS_SEPARATOR = re.compile(r"(\d)\s?([€$£])\s?(\d{2})(?!\d)")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 _MAX_LETTERS = 30  # "Original price was: $45.00." has 19; product names run longer
-_FRACTION = re.compile(r"\s*[.,]?\d{1,2}\s*")
+_FRACTION = re.compile(r"\s*[.,€$£]?\d{1,2}\s*")  # ",99", "99", Fnac's "€99"
 _FRACTION_WORDS = frozenset({"cents", "cent", "fraction", "decimal", "decimals", "minor", "sup"})
 _PRICE_ATTR_SELECTOR = ",".join(
     f"[{a}]"
@@ -67,11 +67,13 @@ class Candidate:
     score: float = 0.0
     features: list[str] = field(default_factory=list)
     block: int = 0  # mem_id of the element's parent: prices shown side by side share it
+    penalties: int = 0  # features that counted against it
     in_grid: bool = False  # an item of a product grid
     high: Decimal | None = None  # the top of a printed range ("$20.00 - $26.00")
 
     def add(self, points: float, why: str) -> None:
         self.score += points
+        self.penalties += points < 0
         self.features.append(f"{why} {points:+g}")
 
 
@@ -178,7 +180,7 @@ def _pairs(cands: list[Candidate], blocks: dict[int, bool]) -> None:
     """Two prices side by side next to a discount mark: the higher one is the old price."""
     by_block: dict[int, list[Candidate]] = {}
     for cand in cands:
-        if blocks.get(cand.block):
+        if blocks.get(cand.block) and not cand.penalties:  # not "$200 OFF", not shipping
             by_block.setdefault(cand.block, []).append(cand)
     for group in by_block.values():
         prices = {c.price for c in group}
@@ -223,7 +225,8 @@ def _price_element(node: LexborNode | None, too_big: set[int]) -> LexborNode | N
         if len(text.strip()) > _MAX_PRICE_TEXT:
             too_big.add(current.mem_id)
             break
-        if len(_NUMBER.findall(text)) != 1 or _number_pieces(current) > 1:
+        numbers = _NUMBER.findall(_SIGN_AS_SEPARATOR.sub(r"\1,\3\2", text))
+        if len(numbers) != 1 or _number_pieces(current) > 1:
             break
         if len("".join(_NUMBER.sub("", text).split())) > _MAX_MARK:
             break  # the parent also holds words (a title, a label): the price ends here

@@ -49,7 +49,7 @@ INSTALLMENT = re.compile(
 )
 SHIPPING = re.compile(
     r"shipping|delivery|versand|livraison|env[ií]o|frete|kargo|spedizione|porto|lieferung|dostawa"
-    r"|送料|配送|배송",
+    r"|送料|配送|배송|vận chuyển|ongkir|pengiriman",
     re.I,
 )
 UNIT_PRICE = re.compile(
@@ -99,12 +99,16 @@ RELATED_HEADING = re.compile(
     re.I,
 )
 DISCOUNT_MARK = re.compile(r"-?\d{1,2}\s?%|\bsave\b|\boff\b|rabatt|indirim|descuento|sconto", re.I)
-SAVING_TEXT = re.compile(r"\bsave\b|you save|sparen|ahorr|économ|%|\boff\b|indirim|kazanc", re.I)
+SAVING_TEXT = re.compile(
+    r"\bsave\b|you save|sparen|ahorr|économ|%|\boff\b|indirim|kazanc|giảm|hemat|diskon", re.I
+)
 TAX_EXCL = re.compile(r"\bex\.?\s*tax|excl|zzgl\.?\s*mwst|netto|\bnet\b|ohne mwst|\bht\b", re.I)
 BUY_TEXT = re.compile(
     r"add to (?:cart|bag|basket)|buy now|in den warenkorb|ajouter au panier|añadir al carrito|"
     r"sepete ekle|comprar|kaufen|do koszyka|aggiungi al carrello|in winkelwagen|köp|kjøp|"
-    r"カートに入れる|加入购物车|장바구니",
+    r"カートに入れる|加入购物车|加入購物車|장바구니|thêm vào giỏ|keranjang|troli|в корзину"
+    r"|do košíku|kosárba|în coș|add to trolley|varukorg|i kurv|handlekurv|ostoskoriin"
+    r"|στο καλάθι",
     re.I,
 )
 BUY_WORDS = frozenset({"addtocart", "add", "buy", "cart", "basket", "purchase", "checkout"})

@@ -27,6 +27,8 @@ _TITLE_SELECTOR = (
     "[itemprop=name], [class*=product-title], [class*=product-name], [class*=productName],"
     " [class*=sku-name], [class*=item_name], [data-testid*=title]"
 )
+_BLOCKS = frozenset({"div", "p", "section", "article", "ul", "ol", "li", "table", "tr", "form",
+                     "header", "footer", "aside", "nav", "dl", "h1", "h2", "h3", "h4"})  # fmt: skip
 _LABEL_BLOCK = 400  # characters; a label next to a price is a few words
 _MAX_DEPTH = 80  # ancestors walked per price; real pages nest < 40 deep
 _BUY_NEAR_H1 = 14  # tree steps; a product block's h1 and button are 2-8 apart
@@ -87,7 +89,9 @@ def _distance(chain: list[int], other: list[int]) -> int:
     return next((i + index[mem] for i, mem in enumerate(chain) if mem in index), 1_000)
 
 
-def beside(element: LexborNode, big: set[int], *, backwards: bool, limit: int = 40) -> str:
+def beside(
+    element: LexborNode, big: set[int], *, backwards: bool, limit: int = 40, levels: int = 2
+) -> str:
     """Up to `limit` characters of text just before (or after) `element`: its siblings first,
     then its parent's, so a label in the next cell or the enclosing line is seen too. A
     sibling block of more than `_LABEL_BLOCK` characters is no label; `big` remembers them so
@@ -95,11 +99,13 @@ def beside(element: LexborNode, big: set[int], *, backwards: bool, limit: int = 
     pieces: list[str] = []
     size = 0
     node: LexborNode | None = element
-    for _ in range(2):  # the element's own siblings, then its parent's
+    for _ in range(levels):  # the element's own siblings, then its parent's
         if node is None:
             break
         sibling = node.prev if backwards else node.next
         while sibling is not None and size < limit:
+            if not backwards and sibling.tag in _BLOCKS:
+                break  # after a price, only its own line: the next block labels something else
             if sibling.tag == "-text":
                 text = sibling.text_content or ""
             elif sibling.tag in SKIP or sibling.mem_id in big:
@@ -232,7 +238,9 @@ def labels(add: Add, own: str, element: LexborNode, big: set[int]) -> None:
     """Labels in the text right around a price (`own` is its text): was/old, current, price,
     installment, shipping, unit, members-only, saving, tax."""
     before = beside(element, big, backwards=True)
-    after = beside(element, big, backwards=False)
+    # After the price only its own line counts: the next block ("Delivery: free") is not a
+    # label of this amount.
+    after = beside(element, big, backwards=False, levels=1)
     digit = next((i for i, ch in enumerate(own) if ch.isdigit()), 0)
     label = (before + " " + own[:digit]).rstrip()
     if vf.OLD_TEXT.search(label):
