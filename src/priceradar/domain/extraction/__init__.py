@@ -35,6 +35,7 @@ from priceradar.domain.extraction.signals import category_from_trail
 from priceradar.domain.extraction.stock import page_stock
 from priceradar.domain.extraction.variants import URL_VARIANT, url_tokens
 from priceradar.domain.extraction.visible import VisibleResult, from_visible
+from priceradar.domain.extraction.visible_layout import Anchors, find_anchors
 from priceradar.domain.outcome import ExtractedProduct, ExtractionFailure
 from priceradar.domain.price_text import (
     clean_title,
@@ -130,6 +131,7 @@ class _Page:
         self.doc, self.text, self.url = doc, text, url
         self._meta: MetaMap | None = None
         self._scripts: Scripts | None = None
+        self._anchors: Anchors | None = None
 
     @property
     def meta(self) -> MetaMap:
@@ -150,6 +152,12 @@ class _Page:
         h1 = self.doc.tags("h1")
         names = [h1[0].text(deep=True, separator=" ")] if h1 else []
         return [*names, *self.meta.get("og:title", ())[:1], page_title(self.doc, self.meta) or ""]
+
+    def anchors(self) -> Anchors | None:
+        """The product block's landmarks (h1, buy button), found once for all who need them."""
+        if self._anchors is None and self.doc.body is not None:
+            self._anchors = find_anchors(self.doc.body)
+        return self._anchors
 
     def locale(self) -> PageLocale:
         html = self.doc.tags("html")
@@ -173,7 +181,7 @@ def _outcomes(
     locale = page.locale()
     title = next((clean_title(n) for n in page.names() if clean_title(n)), None)
     hint = currency_code(first(page.meta, "product:price:currency", "og:price:currency"))
-    result = from_visible(doc, hint or locale.currency, title)
+    result = from_visible(doc, hint or locale.currency, title, page.anchors())
     if visible is not None:
         visible.append(result)
     yield "visible", result.outcome
@@ -218,7 +226,8 @@ def _cross_check(
         or shown(product.price, page.text)
     ):
         return None
-    seen = from_visible(page.doc, product.currency or page.locale().currency, product.title)
+    hint = product.currency or page.locale().currency
+    seen = from_visible(page.doc, hint, product.title, page.anchors())
     if visible is not None:
         visible.append(seen)
     found = seen.outcome
@@ -234,7 +243,7 @@ def _with_stock(product: ExtractedProduct, page: _Page) -> ExtractedProduct:
     """`product` with the visible page's stock when its source did not say."""
     if product.in_stock is not None:
         return product
-    stock = page_stock(page.doc)
+    stock = page_stock(page.doc, page.anchors())
     return product if stock is None else dataclasses.replace(product, in_stock=stock)
 
 

@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from priceradar.domain.extraction.visible_layout import find_anchors
+from priceradar.domain.extraction.visible_layout import Anchors, find_anchors
 
 _BLOCK_CHARS = 3_000  # text of the product block we read; a whole page is far longer
 _OUT = re.compile(
@@ -44,8 +44,10 @@ _STOCK_LINE = (
 )
 
 
-def page_stock(doc: LexborHTMLParser) -> bool | None:
-    """In stock (True), out of stock (False) or not stated (None), from the product block."""
+def page_stock(doc: LexborHTMLParser, anchors: Anchors | None = None) -> bool | None:
+    """In stock (True), out of stock (False) or not stated (None), from the product block.
+
+    `anchors` are the page's landmarks when the caller already found them."""
     body = doc.body
     title = body.css_first(_TITLE) if body is not None else None
     if title is None:
@@ -63,7 +65,9 @@ def page_stock(doc: LexborHTMLParser) -> bool | None:
     if stated is not None:
         return not _OUT.search(stated.group(1))
     # Then the buy button: themes keep a CSS-hidden "Sold out" badge on every page.
-    buy = find_anchors(body).buy_node if body is not None else None
+    if anchors is None and body is not None:
+        anchors = find_anchors(body)
+    buy = anchors.buy_node if anchors is not None else None
     if buy is not None:
         return "disabled" not in buy.attributes
     if _OUT.search(text):

@@ -86,13 +86,18 @@ class VisibleResult:
 
 
 def from_visible(
-    doc: LexborHTMLParser, currency_hint: str | None, title: str | None
+    doc: LexborHTMLParser,
+    currency_hint: str | None,
+    title: str | None,
+    anchors: Anchors | None = None,
 ) -> VisibleResult:
-    """Score every visible price on the page and decide, or refuse with the reason."""
+    """Score every visible price on the page and decide, or refuse with the reason.
+
+    `anchors` are the page's landmarks when the caller already found them."""
     body = doc.body
     if body is None:
         return VisibleResult(ExtractionFailure("visible: no body"), [])
-    anchors = find_anchors(body)
+    anchors = anchors or find_anchors(body)
     blocks: dict[int, bool] = {}  # parent mem_id -> it shows a discount ("-17%", "Save")
     cands = _collect(body, currency_hint, anchors, blocks)
     _pairs(cands, blocks)

@@ -177,7 +177,8 @@ def is_buy_control(node: LexborNode) -> bool:
     label = (attrs.get("value") or "") if tag == "input" else node.text(deep=True)[:60]
     if BUY_TEXT.search(label):
         return True
-    named = split_words(
-        " ".join(filter(None, (attrs.get("name"), attrs.get("id"), attrs.get("class"))))
-    )
+    raw = " ".join(filter(None, (attrs.get("name"), attrs.get("id"), attrs.get("class"))))
+    if "art" not in raw and "uy" not in raw:  # cheap gate: no "cart"/"Cart"/"buy"/"Buy"
+        return False
+    named = split_words(raw)
     return bool({"addtocart"} & named) or {"add", "cart"} <= named or {"buy", "now"} <= named
