@@ -24,7 +24,12 @@ def test_a_real_worker_follows_no_redirect_to_an_internal_address(
     urls = [
         f"{tracked.base}/go?{urlencode({'to': u, 'status': 302})}" for u in canary_urls(canary.port)
     ]
-    report = add_products(stack.engine, [ProductInput(u) for u in urls], (SHOP_HOST,))
+    report = add_products(
+        stack.engine,
+        [ProductInput(u) for u in urls],
+        (SHOP_HOST,),
+        bands=stack.settings.priority_bands,
+    )
     assert report.inserted == len(urls), report.invalid
     with stack.engine.connect() as conn:
         ids = list(conn.scalars(select(Product.id)))
