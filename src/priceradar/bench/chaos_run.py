@@ -26,7 +26,6 @@ from priceradar.demo_shop.catalog import ShopConfig
 from priceradar.demo_shop.server import RunningShop
 
 CHAOS_DB = "priceradar_chaos"
-FAULT_RATE = 0.03  # share of misbehaving product pages (404, 429, 5xx, slow, malformed, ...)
 
 FULL_PLAN = ChaosPlan(
     kills_at_s=(10.0, 45.0),
@@ -55,6 +54,7 @@ def run_flavour(
     rabbitmq_url: str,
     work_dir: Path,
     say: Callable[[str], None] = print,
+    fault_rate: float = 0.0,
 ) -> ChaosReport:
     """One sweep with faults on `flavour` ("redis" or "rabbitmq")."""
     run_dir = work_dir / flavour
@@ -65,7 +65,7 @@ def run_flavour(
     proxy = CuttableProxy(real.host or "127.0.0.1", real.port or 5432)
     redis = OwnRedis(run_dir, free_port())
     redis.start()
-    shop_cfg = ShopConfig(price_period_s=3600, fault_rate=FAULT_RATE)
+    shop_cfg = ShopConfig(price_period_s=3600, fault_rate=fault_rate)
     procs: Processes | None = None
     try:
         with RunningShop(shop_cfg) as shop:

@@ -23,6 +23,13 @@ def chaos(
     concurrency: Annotated[int, typer.Option(help="Pool processes per worker.")] = 2,
     lease_s: Annotated[int, typer.Option(help="Lease of a dispatched product.")] = 20,
     max_in_flight: Annotated[int, typer.Option(help="Dispatcher backpressure.")] = 400,
+    fault_rate: Annotated[
+        float,
+        typer.Option(
+            help="Share of misbehaving shop pages. The shop is one domain: its 429 pages pause "
+            "that domain, so above ~0.5% most checks are deferred (politeness, not recovery)."
+        ),
+    ] = 0.0,
     database_url: Annotated[
         str, typer.Option(help="Admin URL; databases priceradar_chaos_* are (re)created there.")
     ] = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
@@ -50,7 +57,14 @@ def chaos(
             raise typer.BadParameter(f"unknown broker {flavour!r}")
         console.print(f"[bold]{flavour}[/bold]: {products} products")
         report = run_flavour(
-            flavour, cfg, FULL_PLAN, database_url, rabbitmq_url, work_dir, console.print
+            flavour,
+            cfg,
+            FULL_PLAN,
+            database_url,
+            rabbitmq_url,
+            work_dir,
+            console.print,
+            fault_rate,
         )
         rows.append(summary_line(flavour, report))
         console.print_json(json.dumps(rows[-1]))
