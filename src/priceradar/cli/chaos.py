@@ -21,7 +21,7 @@ def chaos(
     ] = None,
     workers: Annotated[int, typer.Option(help="Celery worker processes.")] = 2,
     concurrency: Annotated[int, typer.Option(help="Pool processes per worker.")] = 2,
-    lease_s: Annotated[int, typer.Option(help="Lease of a dispatched product.")] = 20,
+    lease_s: Annotated[int, typer.Option(help="Lease of a dispatched product.")] = 10,
     max_in_flight: Annotated[int, typer.Option(help="Dispatcher backpressure.")] = 400,
     fault_rate: Annotated[
         float,
