@@ -30,10 +30,10 @@ CHAOS_DB = "priceradar_chaos"
 # Faults apart in time (with the default 10 s lease): a killed worker's leases run out before
 # the next outage starts, so its orphans' lateness measures the scheduler, not an outage.
 FULL_PLAN = ChaosPlan(
-    kills_at_s=(5.0, 30.0),
-    redis_restart_at_s=45.0,
+    kills_at_s=(5.0, 20.0),
+    redis_restart_at_s=32.0,
     redis_down_s=10.0,
-    db_cuts=((65.0, 10.0), (85.0, 60.0)),
+    db_cuts=((45.0, 10.0), (58.0, 60.0)),
 )
 
 
