@@ -25,6 +25,7 @@ MODULES = (
     "generic",
     "fresh",
     "fresh2",
+    "fresh3",
 )
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
