@@ -4,13 +4,16 @@ worker's products re-dispatched within 2 dispatcher ticks of their lease running
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from priceradar.bench.chaos import POLL_S, Chaos, ChaosConfig, ChaosPlan, chaos_env
 from priceradar.bench.stack import Processes
+from priceradar.demo_shop.catalog import ShopConfig
 from priceradar.demo_shop.server import RunningShop
+from priceradar.demo_shop.web_model import WebModel
 from tests.support.stack import Stack
 
 CONFIG = ChaosConfig(
@@ -25,12 +28,23 @@ CONFIG = ChaosConfig(
 )
 
 
+@pytest.fixture(scope="module")
+def web_shop() -> Iterator[RunningShop]:
+    """Pages take ~0.3 s, as on the web: a killed worker dies mid-batch, not between batches."""
+    cfg = ShopConfig(price_period_s=3600, web=WebModel(latency_median_s=0.3, latency_p99_s=0.6))
+    with RunningShop(cfg) as running:
+        yield running
+
+
 @pytest.mark.parametrize("flavour", ["redis", "rabbitmq"])
 def test_a_sweep_survives_a_killed_worker_tree(
-    flavour: str, make_stack: Callable[..., Stack], shop: RunningShop
+    flavour: str, make_stack: Callable[..., Stack], web_shop: RunningShop
 ) -> None:
     # Given a sweep of 300 products through two workers, with at most 20 in flight
-    stack = make_stack(flavour, **chaos_env(CONFIG))
+    shop = web_shop
+    rule = {"price": "span.price", "title": "h1.product-title", "availability": ".stock"}
+    rules = json.dumps({shop.base_url.removeprefix("http://"): rule})
+    stack = make_stack(flavour, PRICERADAR_SITE_RULES=rules, **chaos_env(CONFIG))
     procs = Processes(stack.data_dir, stack.process_env)
     chaos = Chaos(
         CONFIG,
