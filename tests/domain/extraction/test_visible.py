@@ -332,3 +332,26 @@ def test_local_buy_buttons_and_currency_signs() -> None:
     result = visible(html, "https://shop.example/p/kettle")
 
     assert (result.price, result.currency) == (Decimal("129.90"), "MYR")
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Ursprünglicher Preis:",
+        "Originally:",
+        "Original price:",
+        "Prix initial :",
+        "Precio original:",
+        "Prezzo originale:",
+    ],
+)
+def test_an_original_price_label_marks_the_old_price(label: str) -> None:
+    # A "from" current price beside the labelled original price: the original is never chosen
+    html = product_page(
+        '<p class="price"><span>ab 69,95 €</span>'
+        f'<span>{label} <span class="amount">119,95 €</span></span></p>'
+    )
+
+    result = extract_product(html, URL)
+
+    assert not (isinstance(result, ExtractedProduct) and result.price == Decimal("119.95"))

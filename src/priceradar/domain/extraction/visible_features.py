@@ -59,7 +59,10 @@ UNIT_PRICE = re.compile(
 )
 OLD_TEXT = re.compile(
     r"(?:\bwas\b|\bold\b|\bbefore\b|\blist price|\bregular price|\brrp\b|\bmsrp\b|\buvp\b"
-    r"|statt|vorher|\beski\b|\bantes\b|\bprix barr|compare at|\bde\s*:|\bpreviously|\bnormal)"
+    r"|statt|vorher|\beski\b|\bantes\b|\bprix barr|compare at|\bde\s*:|\bpreviously|\bnormal"
+    # "original price" in the languages the shops write it in
+    r"|urspr[üu]nglich|\boriginal(?:ly|e)?\b|prix initial|prix d'origine|precio anterior"
+    r"|oorspronkelijk|\beredeti\b|\bpoprzednia\b)"
     r"[^\d]{0,15}$",
     re.I,
 )
