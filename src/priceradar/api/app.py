@@ -79,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
             cache_s=settings.metrics_cache_s,
             max_domains=settings.metrics_max_domains,
             catalog_cache_s=settings.metrics_catalog_cache_s,
+            bands=len(settings.priority_bands),
         )
     )
     app.state.metrics = registry

@@ -29,7 +29,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import Connection, Engine, func, select
 
-from priceradar.adapters.db.schedule import band_counts
+from priceradar.adapters.db.schedule import lateness
 from priceradar.adapters.db.tables import deals, notifications, products
 from priceradar.config import Settings
 
@@ -91,6 +91,7 @@ class PriceradarCollector(Collector):
         cache_s: float = 10.0,
         max_domains: int = 50,
         catalog_cache_s: float = 300.0,
+        bands: int = 5,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._engine = engine
@@ -101,6 +102,7 @@ class PriceradarCollector(Collector):
         self._lock = threading.Lock()
         self._cached: tuple[float, list[Metric]] | None = None
         self._catalog_cache_s = catalog_cache_s
+        self._bands = bands  # the configured priority bands: the ones the dispatcher leases
         self._catalog: tuple[float, list[Metric]] | None = None
 
     def collect(self) -> Iterator[Metric]:
@@ -205,17 +207,7 @@ class PriceradarCollector(Collector):
         return [products_g, checks_c, failures_c]
 
     def _staleness(self, conn: Connection, now: datetime) -> list[Metric]:
-        due: dict[int, int] = defaultdict(int)
-        first_due: dict[int, datetime] = {}
-        leased = orphaned = 0
-        for row in band_counts(conn, now):
-            band = int(row.priority_band)
-            due[band] += int(row.due or 0)
-            if row.oldest_due_at is not None:
-                at = _aware(row.oldest_due_at)
-                first_due[band] = min(at, first_due.get(band, at))
-            leased += int(row.in_flight or 0)
-            orphaned += int(row.orphaned or 0)
+        late = lateness(conn, now, self._bands)
         overdue = GaugeMetricFamily(
             "priceradar_overdue_products",
             "Active products due and not in flight, by priority band (0 = urgent).",
@@ -226,19 +218,19 @@ class PriceradarCollector(Collector):
             "How long the most overdue active product has waited past its check time.",
             labels=["band"],
         )
-        for band in sorted(due):
-            overdue.add_metric([str(band)], due[band])
-            waited = (now - first_due[band]).total_seconds() if band in first_due else 0.0
+        for band, (n_due, first_due) in sorted(late.due_by_band.items()):
+            overdue.add_metric([str(band)], n_due)
+            waited = (now - _aware(first_due)).total_seconds() if first_due is not None else 0.0
             oldest.add_metric([str(band)], max(0.0, waited))
         in_flight = GaugeMetricFamily(
             "priceradar_in_flight_products", "Products leased to a queued or running check."
         )
-        in_flight.add_metric([], leased)
+        in_flight.add_metric([], late.in_flight)
         lost = GaugeMetricFamily(
             "priceradar_orphaned_products",
             "Products whose lease ran out before a result was stored (due again, not yet leased).",
         )
-        lost.add_metric([], orphaned)
+        lost.add_metric([], late.orphaned)
         return [overdue, oldest, in_flight, lost]
 
     @staticmethod
