@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from priceradar.adapters.ratelimit import LocalLimiter, RedisLimiter, rate_table
+from priceradar.adapters.ratelimit import LocalLimiter, RedisLimiter, effective_rates, rate_table
 from tests.conftest import REDIS_STATE_DB
 from tests.support.redis_server import PrivateRedis
 from tests.support.services import REDIS_HOST_PORT, require_redis
@@ -207,3 +207,38 @@ def test_redis_limiter_down_for_longer_than_the_budget_defers_without_raising(
     got, took = asyncio.run(run())
     assert got is False
     assert took < 5
+
+
+def test_local_429_cuts_the_lane_rate_once_then_it_grows_back() -> None:
+    clock = FakeClock()
+    limiter = LocalLimiter(rate_table(10.0, 1, {}), clock)
+    first = asyncio.run(limiter.slow_down("shop.test", "proxy-a:3128"))
+    again = asyncio.run(limiter.slow_down("shop.test", "proxy-a:3128"))  # same burst of 429s
+    assert first == again == pytest.approx(7.0)
+    assert limiter.rate("shop.test") == 10.0  # the direct lane is untouched
+    clock.now += 5
+    assert limiter.rate("shop.test", "proxy-a:3128") == pytest.approx(7.0 * 1.25)
+    clock.now += 60
+    assert limiter.rate("shop.test", "proxy-a:3128") == 10.0
+
+
+@pytest.mark.redis
+def test_redis_429_cuts_the_shared_lane_rate_and_status_reports_it() -> None:
+    require_redis()
+    url = f"redis://{REDIS_HOST_PORT}/{REDIS_STATE_DB}"
+    domain = f"shop-{uuid.uuid4().hex[:8]}.test"
+
+    async def run() -> tuple[float, float, dict[str, float]]:
+        first, second = (RedisLimiter(url, rate_table(50.0, 5, {})) for _ in range(2))
+        for _ in range(5):
+            assert await first.acquire(domain, max_wait_s=5, egress="proxy-a:3128")
+        cut = await first.slow_down(domain, "proxy-a:3128")
+        again = await second.slow_down(domain, "proxy-a:3128")  # another process, same burst
+        rates = await effective_rates(url)
+        await first.close()
+        await second.close()
+        return cut, again, rates
+
+    cut, again, rates = asyncio.run(run())
+    assert cut == again == pytest.approx(35.0)
+    assert rates[f"{domain}|proxy-a:3128"] == pytest.approx(35.0)

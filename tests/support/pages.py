@@ -6,6 +6,7 @@ import contextlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -35,6 +36,10 @@ class PageServer:
         self.headers: dict[str, dict[str, str]] = {}
         self.status: dict[str, int] = {}
         self.hits: list[str] = []
+        self.egress_hits: list[str] = []  # the X-Egress header a test proxy adds ("" direct)
+        self.egress_status: dict[str, int] = {}  # answer this status to requests via an egress
+        self.egress_headers: dict[str, dict[str, str]] = {}
+        self.gate: Callable[[str], int | None] | None = None  # a status to answer instead
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,13 +47,22 @@ class PageServer:
 
             def do_GET(self) -> None:
                 server.hits.append(self.path)
+                egress = self.headers.get("X-Egress", "")
+                server.egress_hits.append(egress)
                 time.sleep(server.delays.get(self.path, 0.0))
                 body = server.pages.get(self.path, b"not found")
                 status = server.status.get(self.path, 200 if self.path in server.pages else 404)
+                status = server.egress_status.get(egress, status)
+                if server.gate is not None:
+                    status = server.gate(self.path) or status
                 self.send_response(status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
-                for key, value in server.headers.get(self.path, {}).items():
+                extra = {
+                    **server.headers.get(self.path, {}),
+                    **server.egress_headers.get(egress, {}),
+                }
+                for key, value in extra.items():
                     self.send_header(key, value)
                 self.end_headers()
                 with contextlib.suppress(OSError):

@@ -1,10 +1,16 @@
-"""Per-domain politeness: a token bucket every worker process and machine shares.
+"""Politeness per (domain, egress): an adaptive token bucket every worker process shares.
 
 Celery's `rate_limit` is per worker process; 80 processes each "limited" to 100/min send 8,000
-requests a minute to one marketplace. Here the bucket lives in Redis and one Lua script call
-per request reserves a token: it answers how long to wait (0: go now). A 429 or 403 sets a
-pause key for the domain that every worker sees. Time comes from the Redis server clock, so
-machines with skewed clocks still share one bucket correctly.
+requests a minute to one marketplace. Here each lane — a domain, or a domain through one egress
+route (proxy) — has a bucket in Redis and one Lua script call per request reserves a token: it
+answers how long to wait (0: go now). Time comes from the Redis server clock, so machines with
+skewed clocks still share one bucket correctly.
+
+The lane's rate adapts (AIMD): a 429 cuts it to `DECREASE` x the rate the lane was actually
+sending at (once per `CUT_INTERVAL_S`: the 429s of requests already in flight count once), and
+it grows back by `INCREASE` per second, up to the configured rate. A domain that answers 429
+above some rate settles just below it. `Retry-After` (and a 403) pauses the lane, and only that
+lane: other egress routes to the same domain go on with their own budget.
 
 Without Redis (the embedded default) the same semantics run in-process: the limit then holds
 per worker process, which on one machine with a couple of processes is close enough.
@@ -25,27 +31,58 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "priceradar:domain:"
+DECREASE = 0.7  # a 429 cuts the lane's rate to this share of what it was sending
+INCREASE = 0.05  # then it grows back by this share per second
+CUT_INTERVAL_S = 1.0
+FLOOR_PER_S = 0.05  # never below one request in 20 s
 
-# KEYS: bucket, pause. ARGV: rate per second, burst, the caller's budget in ms.
-# Returns {status, ms}: 0 = token taken, go in ms; 1 = domain paused for ms more (no token);
+# KEYS: bucket, pause. ARGV: configured rate/s, burst, budget ms, increase per s.
+# Returns {status, ms}: 0 = token taken, go in ms; 1 = lane paused for ms more (no token);
 # 2 = the wait (ms) is longer than the budget (no token taken: giving up costs nothing).
+# The hash keeps tokens, ts, the adapted rate (absent: the configured one) and a one-second
+# window count (ws, wn) from which `obs`, the rate actually sent, is measured.
 _RESERVE = """
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {1, pause} end
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
+local ceiling = tonumber(ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(state[1]) or burst
-local ts = tonumber(state[2]) or now
-tokens = math.min(burst, tokens + (now - ts) * rate / 1000) - 1
+local s = redis.call('HMGET', KEYS[1], 'tokens', 'ts', 'rate', 'ws', 'wn')
+local ts = tonumber(s[2]) or now
+local rate = math.min(ceiling, tonumber(s[3]) or ceiling)
+if rate < ceiling then
+  rate = math.min(ceiling, rate * (1 + tonumber(ARGV[4]) * (now - ts) / 1000))
+end
+local burst = math.max(1, math.min(tonumber(ARGV[2]), math.floor(rate)))
+local tokens = math.min(burst, (tonumber(s[1]) or burst) + (now - ts) * rate / 1000) - 1
 local wait = 0
 if tokens < 0 then wait = math.ceil(-tokens * 1000 / rate) end
 if wait > tonumber(ARGV[3]) then return {2, wait} end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 60000)
+local ws = tonumber(s[4]) or now
+local wn = (tonumber(s[5]) or 0) + 1
+if now - ws >= 1000 then
+  redis.call('HSET', KEYS[1], 'obs', tostring(wn * 1000 / (now - ws)))
+  ws = now
+  wn = 0
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now, 'rate', tostring(rate),
+  'ws', ws, 'wn', wn)
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 600000)
 return {0, wait}
+"""
+
+# A 429: KEYS bucket. ARGV configured rate, decrease, floor, cut interval ms. Returns the rate.
+_SLOW_DOWN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local s = redis.call('HMGET', KEYS[1], 'rate', 'obs', 'cut')
+local rate = math.min(tonumber(ARGV[1]), tonumber(s[1]) or tonumber(ARGV[1]))
+if s[3] and now - tonumber(s[3]) < tonumber(ARGV[4]) then return tostring(rate) end
+local sent = math.min(rate, tonumber(s[2]) or rate)
+rate = math.max(tonumber(ARGV[3]), sent * tonumber(ARGV[2]))
+redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'cut', now)
+redis.call('PEXPIRE', KEYS[1], 600000)
+return tostring(rate)
 """
 
 # A caller cancelled while waiting gives its token back: KEYS bucket, ARGV burst.
@@ -65,11 +102,14 @@ return 1
 
 
 class DomainLimiter(Protocol):
-    async def acquire(self, domain: str, max_wait_s: float) -> bool:
-        """Wait for the domain's turn; False if that would take longer than `max_wait_s`."""
+    async def acquire(self, domain: str, max_wait_s: float, egress: str = "") -> bool:
+        """Wait for the lane's turn; False if that would take longer than `max_wait_s`."""
 
-    async def pause(self, domain: str, seconds: float) -> None:
-        """Leave the domain alone for `seconds` (after 429 Retry-After or 403)."""
+    async def pause(self, domain: str, seconds: float, egress: str = "") -> None:
+        """Leave the lane alone for `seconds` (after 429 Retry-After or 403)."""
+
+    async def slow_down(self, domain: str, egress: str = "") -> float:
+        """A 429: cut the lane's rate (AIMD). Returns the new rate."""
 
     async def close(self) -> None: ...
 
@@ -88,9 +128,15 @@ def rate_table(default_per_s: float, burst: int, per_domain: Mapping[str, float]
     return rate_for
 
 
+def lane(domain: str, egress: str = "") -> str:
+    """The key of a (domain, egress) lane: the domain alone when there is no egress route."""
+    return f"{domain}|{egress}" if egress else domain
+
+
 class RedisLimiter:
-    """The bucket in Redis. Redis errors (a restart, a failover) are retried with backoff within
-    the caller's budget; past it the caller is told "not now" and its product is deferred."""
+    """The buckets in Redis. Redis errors (a restart, a failover) are retried with backoff
+    within the caller's budget; past it the caller is told "not now" and its product is
+    deferred (never an exception that fails the batch)."""
 
     def __init__(self, url: str, rate_for: RateFor) -> None:
         self._redis: Any = aioredis.Redis.from_url(
@@ -98,6 +144,7 @@ class RedisLimiter:
         )
         self._rate_for = rate_for
         self._reserve = self._redis.register_script(_RESERVE)
+        self._slow = self._redis.register_script(_SLOW_DOWN)
         self._refund = self._redis.register_script(_REFUND)
         self._pause = self._redis.register_script(_PAUSE)
 
@@ -115,19 +162,22 @@ class RedisLimiter:
                 await asyncio.sleep(min(backoff, left))
                 backoff = min(backoff * 2, 2.0)
 
-    async def acquire(self, domain: str, max_wait_s: float) -> bool:
+    async def acquire(self, domain: str, max_wait_s: float, egress: str = "") -> bool:
         deadline = time.monotonic() + max_wait_s
         rate, burst = self._rate_for(domain)
-        keys = [f"{KEY_PREFIX}{domain}:bucket", f"{KEY_PREFIX}{domain}:pause"]
+        key = f"{KEY_PREFIX}{lane(domain, egress)}"
+        keys = [f"{key}:bucket", f"{key}:pause"]
         while True:
             budget_ms = max(0, int((deadline - time.monotonic()) * 1000))
-            answer = await self._call(self._reserve, deadline, keys, [rate, burst, budget_ms])
+            answer = await self._call(
+                self._reserve, deadline, keys, [rate, burst, budget_ms, INCREASE]
+            )
             if answer is None:
                 return False
             status, wait_ms = int(answer[0]), int(answer[1])
             wait_s = wait_ms / 1000
-            if status == 2 or time.monotonic() + wait_s > deadline:
-                return False
+            if status == 2 or (status == 1 and time.monotonic() + wait_s > deadline):
+                return False  # (a token taken was already checked against the budget)
             if status == 0:
                 try:
                     await asyncio.sleep(wait_s)
@@ -144,68 +194,135 @@ class RedisLimiter:
                 self._call(self._refund, time.monotonic() + 1.0, [bucket], [burst])
             )
 
-    async def pause(self, domain: str, seconds: float) -> None:
+    async def pause(self, domain: str, seconds: float, egress: str = "") -> None:
         await self._call(
             self._pause,
             time.monotonic() + 2.0,
-            [f"{KEY_PREFIX}{domain}:pause"],
+            [f"{KEY_PREFIX}{lane(domain, egress)}:pause"],
             [max(1, int(seconds * 1000))],
         )
+
+    async def slow_down(self, domain: str, egress: str = "") -> float:
+        rate, _ = self._rate_for(domain)
+        answer = await self._call(
+            self._slow,
+            time.monotonic() + 2.0,
+            [f"{KEY_PREFIX}{lane(domain, egress)}:bucket"],
+            [rate, DECREASE, FLOOR_PER_S, int(CUT_INTERVAL_S * 1000)],
+        )
+        return float(answer) if answer is not None else rate
 
     async def close(self) -> None:
         await self._redis.aclose()
 
 
+async def effective_rates(url: str, limit: int = 200) -> dict[str, float]:
+    """Each lane's current rate (requests/s) as the limiter holds it in Redis: the adapted
+    rate, else the rate it measured sending. For `priceradar status` and the metrics."""
+    client: Any = aioredis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    rates: dict[str, float] = {}
+    try:
+        async for key in client.scan_iter(match=f"{KEY_PREFIX}*:bucket", count=500):
+            name = key.decode()[len(KEY_PREFIX) : -len(":bucket")]
+            rate = await client.hget(key, "rate")
+            if rate is not None:
+                rates[name] = round(float(rate), 2)
+            if len(rates) >= limit:
+                break
+    finally:
+        await client.aclose()
+    return rates
+
+
 class LocalLimiter:
-    """The same reservation bucket in process memory."""
+    """The same adaptive reservation buckets in process memory."""
 
     def __init__(self, rate_for: RateFor, clock: Callable[[], float] = time.monotonic) -> None:
         self._rate_for = rate_for
         self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # domain -> (tokens, at)
+        self._buckets: dict[str, tuple[float, float]] = {}  # lane -> (tokens, at)
+        self._rates: dict[str, tuple[float, float]] = {}  # lane -> (adapted rate, cut at)
         self._paused_until: dict[str, float] = {}
+        self._windows: dict[str, tuple[float, int, float]] = {}  # lane -> (start, n, sent/s)
 
-    def reserve(self, domain: str, max_wait_s: float = float("inf")) -> float:
+    def rate(self, domain: str, egress: str = "") -> float:
+        """The lane's current rate (adapted after 429s, growing back to the configured one)."""
+        ceiling, _ = self._rate_for(domain)
+        key = lane(domain, egress)
+        if key not in self._rates:
+            return ceiling
+        rate, at = self._rates[key]
+        grown = min(ceiling, rate * (1 + INCREASE * (self._clock() - at)))
+        if grown >= ceiling:
+            del self._rates[key]
+        return grown
+
+    def reserve(self, domain: str, max_wait_s: float = float("inf"), egress: str = "") -> float:
         """Seconds to wait for a token (taken now); negative: seconds of pause left, none taken.
 
         A wait longer than `max_wait_s` is returned without taking the token.
         """
+        key = lane(domain, egress)
         now = self._clock()
-        pause = self._paused_until.get(domain, 0.0) - now
+        pause = self._paused_until.get(key, 0.0) - now
         if pause > 0:
             return -pause
-        rate, burst = self._rate_for(domain)
-        tokens, at = self._buckets.get(domain, (float(burst), now))
+        _, configured_burst = self._rate_for(domain)
+        rate = self.rate(domain, egress)
+        burst = max(1, min(configured_burst, int(rate)))
+        tokens, at = self._buckets.get(key, (float(burst), now))
         tokens = min(float(burst), tokens + (now - at) * rate) - 1
         wait = 0.0 if tokens >= 0 else -tokens / rate
         if wait <= max_wait_s:
-            self._buckets[domain] = (tokens, now)
+            self._buckets[key] = (tokens, now)
+            self._count(key, now)
         return wait
 
-    def _give_back(self, domain: str) -> None:
-        _, burst = self._rate_for(domain)
-        if domain in self._buckets:
-            tokens, at = self._buckets[domain]
-            self._buckets[domain] = (min(float(burst), tokens + 1), at)
+    def _give_back(self, key: str, burst: int) -> None:
+        if key in self._buckets:
+            tokens, at = self._buckets[key]
+            self._buckets[key] = (min(float(burst), tokens + 1), at)
 
-    async def acquire(self, domain: str, max_wait_s: float) -> bool:
+    async def acquire(self, domain: str, max_wait_s: float, egress: str = "") -> bool:
         deadline = self._clock() + max_wait_s
         while True:
-            wait = self.reserve(domain, max(0.0, deadline - self._clock()))
-            if self._clock() + abs(wait) > deadline:
-                return False
+            wait = self.reserve(domain, max(0.0, deadline - self._clock()), egress)
+            if wait != 0 and self._clock() + abs(wait) > deadline:
+                return False  # a token free now is taken even with no time left to wait
             try:
                 await asyncio.sleep(abs(wait))
             except asyncio.CancelledError:
                 if wait > 0:
-                    self._give_back(domain)
+                    self._give_back(lane(domain, egress), self._rate_for(domain)[1])
                 raise
             if wait >= 0:
                 return True
 
-    async def pause(self, domain: str, seconds: float) -> None:
+    async def pause(self, domain: str, seconds: float, egress: str = "") -> None:
+        key = lane(domain, egress)
         until = self._clock() + seconds
-        self._paused_until[domain] = max(until, self._paused_until.get(domain, 0.0))
+        self._paused_until[key] = max(until, self._paused_until.get(key, 0.0))
+
+    async def slow_down(self, domain: str, egress: str = "") -> float:
+        key = lane(domain, egress)
+        now = self._clock()
+        current = self.rate(domain, egress)
+        if key in self._rates and now - self._rates[key][1] < CUT_INTERVAL_S:
+            return current
+        cut = max(FLOOR_PER_S, min(current, self._sent_rate(key, current)) * DECREASE)
+        self._rates[key] = (cut, now)
+        return cut
+
+    def _sent_rate(self, key: str, current: float) -> float:
+        """Requests/s the lane actually sent over its last full one-second window."""
+        return self._windows.get(key, (0.0, 0, current))[2]
+
+    def _count(self, key: str, now: float) -> None:
+        start, n, sent = self._windows.get(key, (now, 0, float("inf")))
+        n += 1
+        if now - start >= 1.0:
+            start, n, sent = now, 0, n / (now - start)
+        self._windows[key] = (start, n, sent)
 
     async def close(self) -> None:
         return None

@@ -71,6 +71,16 @@ def side_by_side(
     procs.stop("shop")
     start_shops(procs, cfg.shops, port, cfg.padding, cfg.fault_rate, cfg.real_kinds, "realistic")
     with engine.begin() as conn:
+        # What the clean phase left unchecked stays out (its queued batches, their lease
+        # revoked, check nothing), so the realistic figure counts only its own products.
+        conn.execute(
+            text(
+                "UPDATE products SET next_check_at = now() + interval '30 days',"
+                " lease_until = NULL, lease_token = NULL"
+                " WHERE id <= :a AND last_checked_at IS NULL"
+            ),
+            {"a": half},
+        )
         conn.execute(
             text("UPDATE products SET next_check_at = now() WHERE id > :a AND id <= :b"),
             {"a": half, "b": due},

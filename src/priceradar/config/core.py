@@ -58,6 +58,12 @@ class CoreSettings(BaseSettings):
     fetch_concurrency: int = Field(default=100, ge=1, le=2000)
     fetch_per_domain_concurrency: int = Field(default=16, ge=1, le=1000)
     fetch_proxy: str | None = None
+    # Egress pool: proxies rotated over, each with its own politeness budget per domain (a
+    # comma-separated list and/or a file with one URL a line). A route whose proxy cannot be
+    # reached rests `egress_cooldown_s`.
+    fetch_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fetch_proxies_file: Path | None = None
+    egress_cooldown_s: float = Field(default=60.0, gt=0)
     # SSRF guard: product URLs may not reach private, loopback or link-local addresses unless
     # their host is listed here (or "*" allows all; tests and the demo use loopback).
     allowed_private_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -94,6 +100,13 @@ class CoreSettings(BaseSettings):
             value = json.loads(value) if value.strip() else {}
         if isinstance(value, dict):
             return {host: _rule(host, spec) for host, spec in value.items()}
+        return value
+
+    @field_validator("fetch_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
         return value
 
     @field_validator("allowed_private_hosts", mode="before")

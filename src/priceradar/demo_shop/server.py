@@ -352,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         catalog_size=args.catalog_size,
         sitemap_page_size=args.sitemap_page_size,
         real_kind_share=args.real_kinds,
+        web=MODELS[args.web_model],
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(cfg, args.host, args.port, reuse_port=args.reuse_port))

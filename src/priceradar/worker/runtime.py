@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from priceradar.adapters.browser.renderer import BrowserConfig, BrowserRenderer
 from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.http.egress import load_routes
 from priceradar.adapters.http.fetcher import FetchConfig, Fetcher
 from priceradar.adapters.ratelimit import DomainLimiter, LocalLimiter, RedisLimiter, rate_table
 from priceradar.config import Settings
@@ -38,6 +39,13 @@ log = logging.getLogger(__name__)
 BACKGROUND_GRACE_S = 30.0
 
 
+def egress_routes(settings: Settings) -> tuple[str, ...]:
+    """PRICERADAR_FETCH_PROXIES (and its file); empty: the single proxy or direct."""
+    if not settings.fetch_proxies and settings.fetch_proxies_file is None:
+        return ()
+    return load_routes(settings.fetch_proxies, settings.fetch_proxies_file)
+
+
 def fetch_config(settings: Settings) -> FetchConfig:
     return FetchConfig(
         timeout_s=settings.fetch_timeout_s,
@@ -48,6 +56,8 @@ def fetch_config(settings: Settings) -> FetchConfig:
         concurrency=settings.fetch_concurrency,
         per_domain_concurrency=settings.fetch_per_domain_concurrency,
         proxy=settings.fetch_proxy,
+        proxies=egress_routes(settings),
+        egress_cooldown_s=settings.egress_cooldown_s,
         allowed_private_hosts=tuple(settings.allowed_private_hosts),
         blocked_pause_s=settings.blocked_pause_s,
     )

@@ -165,7 +165,11 @@ class BrowserRenderer(Fetcher):
             self.pages_since_launch += 1
             return self._browser
 
-    async def _fetch(self, url: str, accept: str | None = None) -> FetchedPage:
+    async def _fetch(
+        self, url: str, accept: str | None = None, proxy: str | None = None
+    ) -> FetchedPage:
+        # `proxy` (the static fetcher's egress route) is not used: the browser's traffic goes
+        # where its launch options send it.
         try:  # the guard's own check, before the browser is involved at all
             await check_url(url, self.config.allowed_private_hosts)
         except ForbiddenTarget as exc:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from priceradar.adapters.http.egress import EgressPool, route_name
 from priceradar.adapters.http.guard import ForbiddenTarget, GuardedConnector, unwrap_forbidden
 from priceradar.adapters.http.redirects import TooManyRedirects, get_following
 from priceradar.adapters.ratelimit import DomainLimiter
@@ -23,6 +24,7 @@ from priceradar.domain.check import FetchedPage
 from priceradar.domain.outcome import OutcomeKind
 
 READ_CHUNK = 64 * 1024
+PROXY_DOWN = "egress proxy unreachable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,8 @@ class FetchConfig:
     concurrency: int = 100
     per_domain_concurrency: int = 16
     proxy: str | None = None
+    proxies: tuple[str, ...] = ()  # egress routes rotated over (with `proxy`: that one only)
+    egress_cooldown_s: float = 60.0  # a route whose proxy cannot be reached rests this long
     allowed_private_hosts: tuple[str, ...] = ()
     blocked_pause_s: float = 300.0  # after a 403, leave the domain alone this long
     rate_limited_pause_s: float = 30.0  # after a 429 without Retry-After
@@ -48,6 +52,8 @@ class Fetcher:
         self.limiter = limiter
         self._session: aiohttp.ClientSession | None = None
         self._limit = asyncio.Semaphore(config.concurrency)
+        routes = config.proxies or ((config.proxy,) if config.proxy else ("",))
+        self.egress = EgressPool(routes, config.egress_cooldown_s)
 
     async def __aenter__(self) -> Fetcher:
         await self.open()
@@ -107,45 +113,76 @@ class Fetcher:
         self, url: str, deadline_at: float | None = None, accept: str | None = None
     ) -> FetchedPage:
         domain = urlsplit(url).netloc.lower()
-        if self.limiter is not None:
-            # Waiting past the batch deadline is pointless: defer the product instead, it
-            # is rescheduled with backoff like any rate-limited check.
-            budget = (deadline_at - time.monotonic()) if deadline_at else self.config.timeout_s * 10
-            if not await self.limiter.acquire(domain, max(0.0, budget - self.config.timeout_s)):
+        routes = self.egress.order()
+        for attempt in range(2):  # a second route when the first one's proxy is down
+            route = await self._acquire(domain, routes, deadline_at)
+            if route is None:
                 return _error(
                     url, OutcomeKind.RATE_LIMITED, f"deferred: {domain} is at its rate limit"
                 )
-        async with self._limit:
-            started = time.monotonic()
-            page = await self._fetch(url, accept)
-            await self._feed_back(domain, page)
-            elapsed_ms = int((time.monotonic() - started) * 1000)
-            return FetchedPage(
-                page.url,
-                page.status,
-                page.content_type,
-                page.body,
-                page.retry_after_s,
-                page.error,
-                page.error_detail,
-                elapsed_ms,
-            )
+            async with self._limit:
+                started = time.monotonic()
+                page = await self._fetch(url, accept, route or None)
+                if (page.error_detail or "").startswith(PROXY_DOWN):
+                    self.egress.cool(route, page.error_detail or PROXY_DOWN)
+                    routes = [r for r in routes if r != route]
+                    if routes and attempt == 0:
+                        continue
+                await self._feed_back(domain, page, route)
+                elapsed_ms = int((time.monotonic() - started) * 1000)
+                return FetchedPage(
+                    page.url,
+                    page.status,
+                    page.content_type,
+                    page.body,
+                    page.retry_after_s,
+                    page.error,
+                    page.error_detail,
+                    elapsed_ms,
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _feed_back(self, domain: str, page: FetchedPage) -> None:
-        """429 and 403 slow the whole domain down, for every worker sharing the limiter."""
+    async def _acquire(
+        self, domain: str, routes: list[str], deadline_at: float | None
+    ) -> str | None:
+        """A route whose (domain, route) lane grants a token: first any that has one now, then
+        the first that grants one within the budget. None: defer the product."""
         if self.limiter is None:
+            return routes[0]
+        # Waiting past the batch deadline is pointless: defer the product instead, it is
+        # rescheduled with backoff like any rate-limited check.
+        budget = (deadline_at - time.monotonic()) if deadline_at else self.config.timeout_s * 10
+        wait_s = max(0.0, budget - self.config.timeout_s)
+        if len(routes) > 1:
+            for route in routes:
+                if await self.limiter.acquire(domain, 0.0, _lane(route)):
+                    return route
+        for route in routes:
+            if await self.limiter.acquire(domain, wait_s, _lane(route)):
+                return route
+        return None
+
+    async def _feed_back(self, domain: str, page: FetchedPage, route: str) -> None:
+        """A 429 honours Retry-After on its (domain, route) lane and cuts the lane's rate
+        (AIMD); a 403 pauses the lane. Every worker sharing the limiter sees it."""
+        if self.limiter is None or page.status not in (403, 429):
             return
+        self.egress.blocked(route)
         if page.status == 429:
-            await self.limiter.pause(domain, page.retry_after_s or self.config.rate_limited_pause_s)
-        elif page.status == 403:
-            await self.limiter.pause(domain, self.config.blocked_pause_s)
+            await self.limiter.slow_down(domain, _lane(route))
+            pause = page.retry_after_s or self.config.rate_limited_pause_s
+        else:
+            pause = self.config.blocked_pause_s
+        await self.limiter.pause(domain, pause, _lane(route))
 
     async def fetch_document(self, url: str, accept: str = "*/*") -> FetchedPage:
         """Fetch a body of any content type (sitemaps, .gz files) with the same SSRF guard,
         size cap, timeouts and domain rate limit as pages. Never raises."""
         return await self.fetch(url, accept=accept)
 
-    async def _fetch(self, url: str, accept: str | None = None) -> FetchedPage:
+    async def _fetch(
+        self, url: str, accept: str | None = None, proxy: str | None = None
+    ) -> FetchedPage:
         """With `accept`, any content type is read; without, only HTML bodies are."""
         assert self._session is not None, "Fetcher.open() first"
         cfg = self.config
@@ -155,7 +192,7 @@ class Fetcher:
                 url,
                 max_redirects=cfg.max_redirects,
                 allowed_private_hosts=cfg.allowed_private_hosts,
-                proxy=cfg.proxy,
+                proxy=proxy,
                 headers={"Accept": accept} if accept else None,
             ) as resp:
                 retry_after = parse_retry_after(resp.headers.get("Retry-After"))
@@ -184,6 +221,8 @@ class Fetcher:
                 return FetchedPage(url, resp.status, content_type, bytes(body), retry_after)
         except ForbiddenTarget as exc:
             return _error(url, OutcomeKind.FORBIDDEN_TARGET, str(exc))
+        except aiohttp.ClientProxyConnectionError as exc:
+            return _error(url, OutcomeKind.NETWORK_ERROR, f"{PROXY_DOWN}: {exc}")
         except TooManyRedirects as exc:
             return _error(url, OutcomeKind.INVALID_RESPONSE, str(exc))
         except (TimeoutError, aiohttp.ServerTimeoutError):
@@ -199,6 +238,11 @@ class Fetcher:
             if forbidden is not None:
                 return _error(url, OutcomeKind.FORBIDDEN_TARGET, str(forbidden))
             return _error(url, OutcomeKind.NETWORK_ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def _lane(route: str) -> str:
+    """The limiter's egress key of a route ("" for direct: the domain's own lane)."""
+    return route_name(route) if route else ""
 
 
 def _looks_html(content_type: str | None) -> bool:
