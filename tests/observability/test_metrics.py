@@ -162,3 +162,28 @@ def counter_samples(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str]
         for s in family.samples
         if s.name.endswith("_total")
     }
+
+
+def test_each_lane_rate_is_a_gauge_after_a_429(make_api: Callable[..., TestClient]) -> None:
+    # Given a shared limiter whose lane for one domain through one proxy was cut by a 429
+    import asyncio
+    import uuid
+
+    from priceradar.adapters.ratelimit import RedisLimiter, rate_table
+
+    url = f"redis://{REDIS_HOST_PORT}/14"
+    domain = f"shop-{uuid.uuid4().hex[:8]}.test"
+
+    async def cut() -> None:
+        limiter = RedisLimiter(url, rate_table(40.0, 5, {}))
+        assert await limiter.acquire(domain, 5, "egress-a:3128")
+        await limiter.slow_down(domain, "egress-a:3128")
+        await limiter.close()
+
+    asyncio.run(cut())
+    # When the metrics are scraped
+    client = make_api(headers={"X-API-Key": API_KEY}, redis_url=url, metrics_max_domains=10_000)
+    metrics = scrape(client)
+    # Then the lane's adapted rate is there, and the limiter source is up
+    assert metrics[("priceradar_domain_rate_per_s", (("lane", f"{domain}|egress-a:3128"),))] == 28
+    assert metrics[("priceradar_source_up", (("source", "limiter"),))] == 1

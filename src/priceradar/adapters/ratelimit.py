@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+import redis
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
@@ -216,22 +217,19 @@ class RedisLimiter:
         await self._redis.aclose()
 
 
-async def effective_rates(url: str, limit: int = 200) -> dict[str, float]:
-    """Each lane's current rate (requests/s) as the limiter holds it in Redis: the adapted
-    rate, else the rate it measured sending. For `priceradar status` and the metrics."""
-    client: Any = aioredis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+def effective_rates(url: str, limit: int = 200) -> dict[str, float]:
+    """Each lane's current rate (requests/s) as the limiter holds it in Redis (adapted after
+    429s, else the configured one), lowest first. For `priceradar status` and the metrics."""
+    client: Any = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
     rates: dict[str, float] = {}
     try:
-        async for key in client.scan_iter(match=f"{KEY_PREFIX}*:bucket", count=500):
-            name = key.decode()[len(KEY_PREFIX) : -len(":bucket")]
-            rate = await client.hget(key, "rate")
+        for key in client.scan_iter(match=f"{KEY_PREFIX}*:bucket", count=1000):
+            rate = client.hget(key, "rate")
             if rate is not None:
-                rates[name] = round(float(rate), 2)
-            if len(rates) >= limit:
-                break
+                rates[key.decode()[len(KEY_PREFIX) : -len(":bucket")]] = round(float(rate), 2)
     finally:
-        await client.aclose()
-    return rates
+        client.close()
+    return dict(sorted(rates.items(), key=lambda kv: (kv[1], kv[0]))[:limit])
 
 
 class LocalLimiter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import APIRouter, FastAPI, Request, status
 from fastapi.responses import JSONResponse
@@ -16,6 +17,7 @@ from sqlalchemy.exc import OperationalError as DatabaseError
 
 from priceradar import __version__
 from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.ratelimit import effective_rates
 from priceradar.api.auth import policy_for
 from priceradar.api.limits import BodyLimit
 from priceradar.api.routes import (
@@ -80,6 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
             max_domains=settings.metrics_max_domains,
             catalog_cache_s=settings.metrics_catalog_cache_s,
             bands=len(settings.priority_bands),
+            lane_rates=partial(effective_rates, settings.redis_url) if settings.redis_url else None,
         )
     )
     app.state.metrics = registry

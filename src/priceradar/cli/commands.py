@@ -14,6 +14,7 @@ from rich.table import Table
 
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.products import check_totals, status_counts, uncheckable
+from priceradar.adapters.ratelimit import effective_rates
 from priceradar.cli.context import engine, settings
 from priceradar.services.catalog import AddReport, ProductInput, add_products
 from priceradar.services.import_files import UnreadableImport, accepted, csv_rows, validated
@@ -158,3 +159,9 @@ def status() -> None:
     console.print(f"rendered in the browser: {escape(', '.join(rendered) or 'none')}")
     if never:
         console.print(f"never rendered (operator): {escape(', '.join(never))}")
+    if settings().redis_url:
+        rates = effective_rates(settings().redis_url or "", limit=20)
+        shown = ", ".join(f"{lane} {rate:g}/s" for lane, rate in rates.items())
+        console.print(
+            f"domain rates now (lowest first, adapted after 429s): {escape(shown or 'none')}"
+        )

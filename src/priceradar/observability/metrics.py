@@ -93,8 +93,10 @@ class PriceradarCollector(Collector):
         catalog_cache_s: float = 300.0,
         bands: int = 5,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        lane_rates: Callable[[], dict[str, float]] | None = None,
     ) -> None:
         self._engine = engine
+        self._lane_rates = lane_rates
         self._queue_lengths = queue_lengths
         self._cache_s = cache_s
         self._max_domains = max_domains
@@ -124,6 +126,13 @@ class PriceradarCollector(Collector):
         except Exception:
             log.warning("metrics: database query failed", exc_info=True)
             up.add_metric(["database"], 0)
+        if self._lane_rates is not None:
+            try:
+                families.append(self._rate_metric(self._lane_rates()))
+                up.add_metric(["limiter"], 1)
+            except Exception:
+                log.warning("metrics: limiter state unreadable", exc_info=True)
+                up.add_metric(["limiter"], 0)
         try:
             families.append(self._queue_metric(self._queue_lengths()))
             up.add_metric(["broker"], 1)
@@ -232,6 +241,18 @@ class PriceradarCollector(Collector):
         )
         lost.add_metric([], late.orphaned)
         return [overdue, oldest, in_flight, lost]
+
+    def _rate_metric(self, rates: dict[str, float]) -> Metric:
+        """The rate each (domain, egress) lane may send at now, after AIMD; the lowest
+        `max_domains` lanes only (a bounded label set)."""
+        gauge = GaugeMetricFamily(
+            "priceradar_domain_rate_per_s",
+            "Requests/s a domain (through an egress route) may get now, adapted after 429s.",
+            labels=["lane"],
+        )
+        for name, rate in list(rates.items())[: self._max_domains]:
+            gauge.add_metric([name], rate)
+        return gauge
 
     @staticmethod
     def _queue_metric(lengths: dict[tuple[str, str], int]) -> Metric:
