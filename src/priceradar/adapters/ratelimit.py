@@ -62,7 +62,8 @@ if wait > tonumber(ARGV[3]) then return {2, wait} end
 local ws = tonumber(s[4]) or now
 local wn = (tonumber(s[5]) or 0) + 1
 if now - ws >= 1000 then
-  redis.call('HSET', KEYS[1], 'obs', tostring(wn * 1000 / (now - ws)))
+  -- a window stretched by a pause or idle time would understate the rate: not measured
+  if now - ws < 2000 then redis.call('HSET', KEYS[1], 'obs', tostring(wn * 1000 / (now - ws))) end
   ws = now
   wn = 0
 end
@@ -319,7 +320,8 @@ class LocalLimiter:
         start, n, sent = self._windows.get(key, (now, 0, float("inf")))
         n += 1
         if now - start >= 1.0:
-            start, n, sent = now, 0, n / (now - start)
+            # a window stretched by a pause or idle time would understate the rate
+            start, n, sent = now, 0, (n / (now - start) if now - start < 2.0 else sent)
         self._windows[key] = (start, n, sent)
 
     async def close(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+import redis
 from sqlalchemy import Engine, text
 
 from priceradar.bench.probes import Sampler
@@ -14,7 +15,7 @@ from priceradar.bench.stack import Processes, start_beat, start_shops, start_wor
 if TYPE_CHECKING:
     from priceradar.bench.runner import BenchConfig
 
-BROKER_DB = 10
+BROKER_DB, STATE_DB = 10, 12
 
 
 def checked_count(engine: Engine) -> int:
@@ -97,7 +98,18 @@ def side_by_side(
                 {"a": half, "b": due},
             ).all()
         )
+    with engine.begin() as conn:  # the same for what the realistic phase left unchecked
+        conn.execute(
+            text(
+                "UPDATE products SET next_check_at = now() + interval '30 days',"
+                " lease_until = NULL, lease_token = NULL"
+                " WHERE id > :a AND id <= :b AND last_checked_at IS NULL"
+            ),
+            {"a": half, "b": due},
+        )
     procs.stop("shop")
+    # The shop is a different one now: its 429s no longer say anything about this domain.
+    redis.Redis.from_url(f"{cfg.redis_base}/{STATE_DB}").flushdb()
     start_shops(procs, cfg.shops, port, cfg.padding, cfg.fault_rate, cfg.real_kinds)
     ratio = real["capacity_checks_per_h"] / max(1, clean["capacity_checks_per_h"])
     return {

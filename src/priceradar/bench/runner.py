@@ -27,7 +27,7 @@ from sqlalchemy import Engine, create_engine, text
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
 from priceradar.adapters.db.products import status_counts
-from priceradar.bench.capacity import BROKER_DB, capacity, run_stack, side_by_side
+from priceradar.bench.capacity import BROKER_DB, STATE_DB, capacity, run_stack, side_by_side
 from priceradar.bench.probes import percentile
 from priceradar.bench.stack import Processes, base_environ, free_port, start_shops
 from priceradar.bench.verify import verify_stored
@@ -37,7 +37,7 @@ from priceradar.services.schedule import DispatchLimits, lease_batches
 from priceradar.worker.app import broker_priority, create_app
 
 BENCH_DB = "priceradar_bench"
-RESULT_DB, STATE_DB = 11, 12
+RESULT_DB = 11
 COPY_ROWS = 50_000  # rows per COPY transaction while loading
 
 
@@ -92,7 +92,8 @@ def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
         "REDIS_URL": f"{cfg.redis_base}/{STATE_DB}",
         "PRICERADAR_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
         "PRICERADAR_SITE_RULES": json.dumps({f"127.0.0.1:{port}": DEMO_SITE_RULE}),
-        "PRICERADAR_DOMAIN_RATE_PER_S": "100000",  # our own shop: no politeness limit
+        "PRICERADAR_DOMAIN_RATE_PER_S": "100000",  # our own shop: no politeness limit,
+        "PRICERADAR_FETCH_PER_DOMAIN_CONCURRENCY": "100",  # nor a per-host connection cap
         "PRICERADAR_DISPATCH_INTERVAL_S": "1",
         "PRICERADAR_DISPATCH_MAX_IN_FLIGHT": str(cfg.max_in_flight),
         "PRICERADAR_CHECK_BATCH_SIZE": str(cfg.batch_size),
