@@ -93,7 +93,8 @@ def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
         "PRICERADAR_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
         "PRICERADAR_SITE_RULES": json.dumps({f"127.0.0.1:{port}": DEMO_SITE_RULE}),
         "PRICERADAR_DOMAIN_RATE_PER_S": "100000",  # our own shop: no politeness limit,
-        "PRICERADAR_FETCH_PER_DOMAIN_CONCURRENCY": "100",  # nor a per-host connection cap
+        "PRICERADAR_FETCH_PER_DOMAIN_CONCURRENCY": "200",  # nor a per-host connection cap
+        "PRICERADAR_FETCH_CONCURRENCY": "200",
         "PRICERADAR_DISPATCH_INTERVAL_S": "1",
         "PRICERADAR_DISPATCH_MAX_IN_FLIGHT": str(cfg.max_in_flight),
         "PRICERADAR_CHECK_BATCH_SIZE": str(cfg.batch_size),

@@ -75,7 +75,7 @@ class CoreSettings(BaseSettings):
     check_write_max_age_s: float = Field(default=0.5, gt=0)
     # A batch task returns once at most this many of its pages still load; they finish in the
     # background of the pool process (at most `check_max_background` such batches at once).
-    check_detach_pending: int = Field(default=10, ge=0)
+    check_detach_pending: int = Field(default=50, ge=0)
     check_max_background: int = Field(default=8, ge=0)
     lease_s: int = Field(default=600, ge=5)
     dispatch_interval_s: float = Field(default=5.0, gt=0)

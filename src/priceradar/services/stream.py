@@ -37,7 +37,7 @@ class WritePlan:
 
     group_size: int = 25
     max_age_s: float = 0.5
-    # Return to the caller once at most this many pages (and a tenth of the batch) are still
+    # Return to the caller once at most this many pages (and half of the batch) are still
     # loading; the rest finish in the background (0: wait for all). At most `max_background`
     # batches per event loop. Only batches with a lease token are detached.
     detach_pending: int = 0
@@ -204,13 +204,13 @@ async def stream_results(
 ) -> int:
     """Fetch every target, writing results in groups as their pages arrive.
 
-    With `plan.detach_pending` > 0 this returns once at most that many pages (and a tenth of
+    With `plan.detach_pending` > 0 this returns once at most that many pages (and half of
     the batch) are still loading; they go on in the background on this event loop (which must
     keep running, as the worker's loop thread does) and are written when they arrive. Returns
     how many pages were left to the background.
     """
     stream = _Stream(targets, fetcher, rules, deadline_s, plan, write, hand_off)
-    detach = min(plan.detach_pending, len(targets) // 10)
+    detach = min(plan.detach_pending, len(targets) // 2)
     if len(_background) >= plan.max_background:
         detach = 0
     await stream.run(until_pending=detach)
