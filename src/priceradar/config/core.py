@@ -76,7 +76,7 @@ class CoreSettings(BaseSettings):
     # A batch task returns once at most this many of its pages still load; they finish in the
     # background of the pool process (at most `check_max_background` such batches at once).
     check_detach_pending: int = Field(default=50, ge=0)
-    check_max_background: int = Field(default=8, ge=0)
+    check_max_background: int = Field(default=100, ge=0)
     lease_s: int = Field(default=600, ge=5)
     dispatch_interval_s: float = Field(default=5.0, gt=0)
     dispatch_max_per_tick: int = Field(default=20_000, ge=1)

@@ -41,7 +41,7 @@ class WritePlan:
     # loading; the rest finish in the background (0: wait for all). At most `max_background`
     # batches per event loop. Only batches with a lease token are detached.
     detach_pending: int = 0
-    max_background: int = 8
+    max_background: int = 100
 
 
 class HandOff(Protocol):
