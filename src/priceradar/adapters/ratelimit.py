@@ -6,9 +6,10 @@ route (proxy) — has a bucket in Redis and one Lua script call per request rese
 answers how long to wait (0: go now). Time comes from the Redis server clock, so machines with
 skewed clocks still share one bucket correctly.
 
-The lane's rate adapts (AIMD): a 429 cuts it to `DECREASE` x the rate the lane was actually
-sending at (once per `CUT_INTERVAL_S`: the 429s of requests already in flight count once), and
-it grows back by `INCREASE` per second, up to the configured rate. A domain that answers 429
+The lane's rate adapts (AIMD): 429s beyond noise (`SIGNAL_SHARE` of the requests) cut it to
+`DECREASE` x the rate the lane was actually sending at (once per `CUT_INTERVAL_S`: the 429s of
+requests already in flight count once), and it grows back by `INCREASE` per second, up to the
+configured rate. A domain that answers 429
 above some rate settles just below it. `Retry-After` (and a 403) pauses the lane, and only that
 lane: other egress routes to the same domain go on with their own budget.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
@@ -35,6 +37,12 @@ KEY_PREFIX = "priceradar:domain:"
 DECREASE = 0.7  # a 429 cuts the lane's rate to this share of what it was sending
 INCREASE = 0.05  # then it grows back by this share per second
 CUT_INTERVAL_S = 1.0
+# A 429 is a rate signal only when 429s are more than noise: a cut needs a decaying count of
+# them (time constant SIGNAL_TAU_S) of at least max(2, SIGNAL_SHARE x requests in that time).
+# A shop with a limit answers most requests above it with 429 and is cut at once; a shop with
+# the odd random 429 is never slowed (Retry-After still pauses the lane).
+SIGNAL_TAU_S = 10.0
+SIGNAL_SHARE = 0.01
 FLOOR_PER_S = 0.05  # never below one request in 20 s
 
 # KEYS: bucket, pause. ARGV: configured rate/s, burst, budget ms, increase per s.
@@ -73,14 +81,20 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 60000
 return {0, wait}
 """
 
-# A 429: KEYS bucket. ARGV configured rate, decrease, floor, cut interval ms. Returns the rate.
+# A 429: KEYS bucket. ARGV configured rate, decrease, floor, cut interval ms, signal share,
+# signal time constant ms. Returns the rate.
 _SLOW_DOWN = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local s = redis.call('HMGET', KEYS[1], 'rate', 'obs', 'cut')
+local s = redis.call('HMGET', KEYS[1], 'rate', 'obs', 'cut', 'score', 'sts')
 local rate = math.min(tonumber(ARGV[1]), tonumber(s[1]) or tonumber(ARGV[1]))
-if s[3] and now - tonumber(s[3]) < tonumber(ARGV[4]) then return tostring(rate) end
+local tau = tonumber(ARGV[6])
+local score = (tonumber(s[4]) or 0) * math.exp(-(now - (tonumber(s[5]) or now)) / tau) + 1
+redis.call('HSET', KEYS[1], 'score', tostring(score), 'sts', now)
+redis.call('PEXPIRE', KEYS[1], 600000)
 local sent = math.min(rate, tonumber(s[2]) or rate)
+if score < math.max(2, tonumber(ARGV[5]) * sent * tau / 1000) then return tostring(rate) end
+if s[3] and now - tonumber(s[3]) < tonumber(ARGV[4]) then return tostring(rate) end
 rate = math.max(tonumber(ARGV[3]), sent * tonumber(ARGV[2]))
 redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'cut', now)
 redis.call('PEXPIRE', KEYS[1], 600000)
@@ -210,7 +224,14 @@ class RedisLimiter:
             self._slow,
             time.monotonic() + 2.0,
             [f"{KEY_PREFIX}{lane(domain, egress)}:bucket"],
-            [rate, DECREASE, FLOOR_PER_S, int(CUT_INTERVAL_S * 1000)],
+            [
+                rate,
+                DECREASE,
+                FLOOR_PER_S,
+                int(CUT_INTERVAL_S * 1000),
+                SIGNAL_SHARE,
+                int(SIGNAL_TAU_S * 1000),
+            ],
         )
         return float(answer) if answer is not None else rate
 
@@ -243,6 +264,7 @@ class LocalLimiter:
         self._rates: dict[str, tuple[float, float]] = {}  # lane -> (adapted rate, cut at)
         self._paused_until: dict[str, float] = {}
         self._windows: dict[str, tuple[float, int, float]] = {}  # lane -> (start, n, sent/s)
+        self._scores: dict[str, tuple[float, float]] = {}  # lane -> (decaying 429 count, at)
 
     def rate(self, domain: str, egress: str = "") -> float:
         """The lane's current rate (adapted after 429s, growing back to the configured one)."""
@@ -306,9 +328,15 @@ class LocalLimiter:
         key = lane(domain, egress)
         now = self._clock()
         current = self.rate(domain, egress)
+        score, at = self._scores.get(key, (0.0, now))
+        score = score * math.exp(-(now - at) / SIGNAL_TAU_S) + 1
+        self._scores[key] = (score, now)
+        sent = min(current, self._sent_rate(key, current))
+        if score < max(2.0, SIGNAL_SHARE * sent * SIGNAL_TAU_S):
+            return current  # an odd 429 is noise, not a limit
         if key in self._rates and now - self._rates[key][1] < CUT_INTERVAL_S:
             return current
-        cut = max(FLOOR_PER_S, min(current, self._sent_rate(key, current)) * DECREASE)
+        cut = max(FLOOR_PER_S, sent * DECREASE)
         self._rates[key] = (cut, now)
         return cut
 
