@@ -78,11 +78,11 @@ def test_a_429_through_one_route_pauses_only_that_routes_lane(pages: PageServer)
         started = time.monotonic()
         results = fetch_all(config(a.url, b.url), [pages.url(f"/p/{i}") for i in range(12)])
         took = time.monotonic() - started
-    # Then route a got one request (its 429 was honoured: 30 s of rest for that lane), route b
-    # carried the rest at once, and nothing waited for the pause
-    assert len(a.requests) == 1
-    assert [r.status for r in results].count(429) == 1
-    assert [r.status for r in results].count(200) == 11
+    # Then route a got two requests (429s on every request are a limit, not noise: the lane
+    # rests its Retry-After of 30 s), route b carried the rest at once, nothing waited
+    assert len(a.requests) == 2
+    assert [r.status for r in results].count(429) == 2
+    assert [r.status for r in results].count(200) == 10
     assert took < 10
 
 

@@ -214,10 +214,10 @@ def test_local_429s_beyond_noise_cut_the_lane_rate_once_then_it_grows_back() -> 
     limiter = LocalLimiter(rate_table(10.0, 1, {}), clock)
     lane = "proxy-a:3128"
     # an odd 429 is noise: Retry-After pauses the lane, the rate stays
-    assert asyncio.run(limiter.slow_down("shop.test", lane)) == 10.0
+    assert asyncio.run(limiter.slow_down("shop.test", lane)) == (10.0, False)
     # 429s that keep coming are a limit: the rate is cut, once per burst
     cuts = [asyncio.run(limiter.slow_down("shop.test", lane)) for _ in range(3)]
-    assert cuts == [pytest.approx(7.0)] * 3
+    assert cuts == [(pytest.approx(7.0), True)] * 3
     assert limiter.rate("shop.test") == 10.0  # the direct lane is untouched
     clock.now += 5
     assert limiter.rate("shop.test", lane) == pytest.approx(7.0 * 1.25)
@@ -249,7 +249,7 @@ def test_redis_429_cuts_the_shared_lane_rate_and_status_reports_it() -> None:
         for _ in range(5):
             assert await first.acquire(domain, max_wait_s=5, egress="proxy-a:3128")
         noise = await first.slow_down(domain, "proxy-a:3128")  # an odd 429: no cut
-        assert noise == 10.0
+        assert noise == (10.0, False)
         cut = await first.slow_down(domain, "proxy-a:3128")
         again = await second.slow_down(domain, "proxy-a:3128")  # another process, same burst
         await first.close()
@@ -258,5 +258,5 @@ def test_redis_429_cuts_the_shared_lane_rate_and_status_reports_it() -> None:
 
     cut, again = asyncio.run(run())
     rates = effective_rates(url, limit=100_000)
-    assert cut == again == pytest.approx(7.0)
+    assert cut == again == (pytest.approx(7.0), True)
     assert rates[f"{domain}|proxy-a:3128"] == pytest.approx(7.0)

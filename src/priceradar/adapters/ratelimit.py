@@ -10,8 +10,11 @@ The lane's rate adapts (AIMD): 429s beyond noise (`SIGNAL_SHARE` of the requests
 `DECREASE` x the rate the lane was actually sending at (once per `CUT_INTERVAL_S`: the 429s of
 requests already in flight count once), and it grows back by `INCREASE` per second, up to the
 configured rate. A domain that answers 429
-above some rate settles just below it. `Retry-After` (and a 403) pauses the lane, and only that
-lane: other egress routes to the same domain go on with their own budget.
+above some rate settles just below it. 429s beyond noise also pause the lane for their
+`Retry-After` (a 403 always does), and only that lane: other egress routes to the same domain go
+on with their own budget. An odd 429 among thousands of answers defers only its own product
+(never re-requested before its Retry-After): pausing every worker's traffic for it would cost
+a third of the capacity at one 429 in 2,000 answers and buy the shop nothing.
 
 Without Redis (the embedded default) the same semantics run in-process: the limit then holds
 per worker process, which on one machine with a couple of processes is close enough.
@@ -38,14 +41,15 @@ DECREASE = 0.7  # a 429 cuts the lane's rate to this share of what it was sendin
 INCREASE = 0.05  # then it grows back by this share per second
 CUT_INTERVAL_S = 1.0
 # A 429 is a rate signal only when 429s are more than noise: a cut needs a decaying count of
-# them (time constant SIGNAL_TAU_S) of at least max(2, SIGNAL_SHARE x requests in that time).
+# them (time constant SIGNAL_TAU_S) of at least max(1.5, SIGNAL_SHARE x requests in that time).
 # A shop with a limit answers most requests above it with 429 and is cut at once; a shop with
-# the odd random 429 is never slowed (Retry-After still pauses the lane).
+# the odd random 429 is neither slowed nor paused: that product alone waits its Retry-After.
 SIGNAL_TAU_S = 10.0
 SIGNAL_SHARE = 0.01
 FLOOR_PER_S = 0.05  # never below one request in 20 s
 
-# KEYS: bucket, pause. ARGV: configured rate/s, burst, budget ms, increase per s.
+# KEYS: bucket, pause. ARGV: configured rate/s, burst, budget ms, increase per s, signal time
+# constant ms.
 # Returns {status, ms}: 0 = token taken, go in ms; 1 = lane paused for ms more (no token);
 # 2 = the wait (ms) is longer than the budget (no token taken: giving up costs nothing).
 # The hash keeps tokens, ts, the adapted rate (absent: the configured one) and a one-second
@@ -69,6 +73,10 @@ if tokens < 0 then wait = math.ceil(-tokens * 1000 / rate) end
 if wait > tonumber(ARGV[3]) then return {2, wait} end
 local ws = tonumber(s[4]) or now
 local wn = (tonumber(s[5]) or 0) + 1
+local rq = redis.call('HMGET', KEYS[1], 'rq', 'rqt')
+local tau = tonumber(ARGV[5])
+local requests = (tonumber(rq[1]) or 0) * math.exp(-(now - (tonumber(rq[2]) or now)) / tau) + 1
+redis.call('HSET', KEYS[1], 'rq', tostring(requests), 'rqt', now)
 if now - ws >= 1000 then
   -- a window stretched by a pause or idle time would understate the rate: not measured
   if now - ws < 2000 then redis.call('HSET', KEYS[1], 'obs', tostring(wn * 1000 / (now - ws))) end
@@ -82,23 +90,23 @@ return {0, wait}
 """
 
 # A 429: KEYS bucket. ARGV configured rate, decrease, floor, cut interval ms, signal share,
-# signal time constant ms. Returns the rate.
+# signal time constant ms. Returns {rate, 1 if 429s are beyond noise (a limit) else 0}.
 _SLOW_DOWN = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local s = redis.call('HMGET', KEYS[1], 'rate', 'obs', 'cut', 'score', 'sts')
+local s = redis.call('HMGET', KEYS[1], 'rate', 'obs', 'cut', 'score', 'sts', 'rq', 'rqt')
 local rate = math.min(tonumber(ARGV[1]), tonumber(s[1]) or tonumber(ARGV[1]))
 local tau = tonumber(ARGV[6])
 local score = (tonumber(s[4]) or 0) * math.exp(-(now - (tonumber(s[5]) or now)) / tau) + 1
 redis.call('HSET', KEYS[1], 'score', tostring(score), 'sts', now)
 redis.call('PEXPIRE', KEYS[1], 600000)
+local requests = (tonumber(s[6]) or 0) * math.exp(-(now - (tonumber(s[7]) or now)) / tau)
+if score < math.max(1.5, tonumber(ARGV[5]) * requests) then return {tostring(rate), 0} end
+if s[3] and now - tonumber(s[3]) < tonumber(ARGV[4]) then return {tostring(rate), 1} end
 local sent = math.min(rate, tonumber(s[2]) or rate)
-if score < math.max(2, tonumber(ARGV[5]) * sent * tau / 1000) then return tostring(rate) end
-if s[3] and now - tonumber(s[3]) < tonumber(ARGV[4]) then return tostring(rate) end
 rate = math.max(tonumber(ARGV[3]), sent * tonumber(ARGV[2]))
 redis.call('HSET', KEYS[1], 'rate', tostring(rate), 'cut', now)
-redis.call('PEXPIRE', KEYS[1], 600000)
-return tostring(rate)
+return {tostring(rate), 1}
 """
 
 # A caller cancelled while waiting gives its token back: KEYS bucket, ARGV burst.
@@ -124,8 +132,9 @@ class DomainLimiter(Protocol):
     async def pause(self, domain: str, seconds: float, egress: str = "") -> None:
         """Leave the lane alone for `seconds` (after 429 Retry-After or 403)."""
 
-    async def slow_down(self, domain: str, egress: str = "") -> float:
-        """A 429: cut the lane's rate (AIMD). Returns the new rate."""
+    async def slow_down(self, domain: str, egress: str = "") -> tuple[float, bool]:
+        """A 429: cut the lane's rate (AIMD) when 429s are beyond noise. Returns the lane's rate
+        and whether they are (then the caller pauses the lane for Retry-After)."""
 
     async def close(self) -> None: ...
 
@@ -186,7 +195,10 @@ class RedisLimiter:
         while True:
             budget_ms = max(0, int((deadline - time.monotonic()) * 1000))
             answer = await self._call(
-                self._reserve, deadline, keys, [rate, burst, budget_ms, INCREASE]
+                self._reserve,
+                deadline,
+                keys,
+                [rate, burst, budget_ms, INCREASE, int(SIGNAL_TAU_S * 1000)],
             )
             if answer is None:
                 return False
@@ -218,7 +230,7 @@ class RedisLimiter:
             [max(1, int(seconds * 1000))],
         )
 
-    async def slow_down(self, domain: str, egress: str = "") -> float:
+    async def slow_down(self, domain: str, egress: str = "") -> tuple[float, bool]:
         rate, _ = self._rate_for(domain)
         answer = await self._call(
             self._slow,
@@ -233,7 +245,9 @@ class RedisLimiter:
                 int(SIGNAL_TAU_S * 1000),
             ],
         )
-        return float(answer) if answer is not None else rate
+        if answer is None:
+            return rate, True  # Redis unreachable: err on the polite side
+        return float(answer[0]), bool(int(answer[1]))
 
     async def close(self) -> None:
         await self._redis.aclose()
@@ -265,6 +279,7 @@ class LocalLimiter:
         self._paused_until: dict[str, float] = {}
         self._windows: dict[str, tuple[float, int, float]] = {}  # lane -> (start, n, sent/s)
         self._scores: dict[str, tuple[float, float]] = {}  # lane -> (decaying 429 count, at)
+        self._requests: dict[str, tuple[float, float]] = {}  # lane -> (decaying requests, at)
 
     def rate(self, domain: str, egress: str = "") -> float:
         """The lane's current rate (adapted after 429s, growing back to the configured one)."""
@@ -324,27 +339,29 @@ class LocalLimiter:
         until = self._clock() + seconds
         self._paused_until[key] = max(until, self._paused_until.get(key, 0.0))
 
-    async def slow_down(self, domain: str, egress: str = "") -> float:
+    async def slow_down(self, domain: str, egress: str = "") -> tuple[float, bool]:
         key = lane(domain, egress)
         now = self._clock()
         current = self.rate(domain, egress)
         score, at = self._scores.get(key, (0.0, now))
         score = score * math.exp(-(now - at) / SIGNAL_TAU_S) + 1
         self._scores[key] = (score, now)
-        sent = min(current, self._sent_rate(key, current))
-        if score < max(2.0, SIGNAL_SHARE * sent * SIGNAL_TAU_S):
-            return current  # an odd 429 is noise, not a limit
+        requests, at = self._requests.get(key, (0.0, now))
+        if score < max(1.5, SIGNAL_SHARE * requests * math.exp(-(now - at) / SIGNAL_TAU_S)):
+            return current, False  # an odd 429 is noise, not a limit
         if key in self._rates and now - self._rates[key][1] < CUT_INTERVAL_S:
-            return current
-        cut = max(FLOOR_PER_S, sent * DECREASE)
+            return current, True
+        cut = max(FLOOR_PER_S, min(current, self._sent_rate(key, current)) * DECREASE)
         self._rates[key] = (cut, now)
-        return cut
+        return cut, True
 
     def _sent_rate(self, key: str, current: float) -> float:
         """Requests/s the lane actually sent over its last full one-second window."""
         return self._windows.get(key, (0.0, 0, current))[2]
 
     def _count(self, key: str, now: float) -> None:
+        requests, at = self._requests.get(key, (0.0, now))
+        self._requests[key] = (requests * math.exp(-(now - at) / SIGNAL_TAU_S) + 1, now)
         start, n, sent = self._windows.get(key, (now, 0, float("inf")))
         n += 1
         if now - start >= 1.0:

@@ -163,13 +163,15 @@ class Fetcher:
         return None
 
     async def _feed_back(self, domain: str, page: FetchedPage, route: str) -> None:
-        """A 429 honours Retry-After on its (domain, route) lane and cuts the lane's rate
-        (AIMD); a 403 pauses the lane. Every worker sharing the limiter sees it."""
+        """429s beyond noise cut the (domain, route) lane's rate (AIMD) and pause it for their
+        Retry-After; a 403 pauses the lane. Every worker sharing the limiter sees it."""
         if self.limiter is None or page.status not in (403, 429):
             return
         self.egress.blocked(route)
         if page.status == 429:
-            await self.limiter.slow_down(domain, _lane(route))
+            _rate, limited = await self.limiter.slow_down(domain, _lane(route))
+            if not limited:
+                return  # noise: the product alone waits its Retry-After (apply_check)
             pause = page.retry_after_s or self.config.rate_limited_pause_s
         else:
             pause = self.config.blocked_pause_s
