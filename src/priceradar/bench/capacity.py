@@ -128,12 +128,15 @@ def capacity(
     base: int = 0,
     label: str = "capacity",
 ) -> dict[str, Any]:
-    """`due` products due at once: the checks per hour workers sustain, between the first
-    completed check and the last sample that still saw progress (start-up is excluded).
+    """`due` products due at once: the checks per hour workers sustain while work is there —
+    between 5 % and 95 % of `due` checked (start-up, and the drain at the end where only the
+    last slow pages are left, are excluded; both phases are measured alike).
     `base`: products already checked before (the count the phase starts from)."""
     sampler = run_stack(engine, procs, cfg, cfg.capacity_s, label, until=base + due)
     timeline = [(t, n - base) for t, n in sampler.peaks.timeline]
-    moving = [(t, n) for t, n in timeline if 0 < n < due] or timeline
+    moving = [(t, n) for t, n in timeline if 0.05 * due <= n <= 0.95 * due]
+    if len(moving) < 2:
+        moving = [(t, n) for t, n in timeline if 0 < n < due] or timeline
     (t0, n0), (t1, n1) = moving[0], moving[-1]
     rate = (n1 - n0) / (t1 - t0) * 3600 if t1 > t0 else 0.0
     return {
