@@ -15,12 +15,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url
 
-from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
 from priceradar.bench.chaos import Chaos, ChaosConfig, ChaosPlan, ChaosReport, chaos_env
 from priceradar.bench.faults import CuttableProxy, OwnRedis
+from priceradar.bench.runner import fresh_database
 from priceradar.bench.stack import Processes, base_environ, free_port
 from priceradar.demo_shop.catalog import ShopConfig
 from priceradar.demo_shop.server import RunningShop
@@ -35,17 +35,6 @@ FULL_PLAN = ChaosPlan(
     redis_down_s=10.0,
     db_cuts=((45.0, 10.0), (58.0, 60.0)),
 )
-
-
-def fresh_database(admin_url: str, name: str) -> str:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    migrate.upgrade(url)
-    return url
 
 
 def run_flavour(

@@ -78,7 +78,7 @@ class BenchResult:
 def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
     cfg.work_dir.mkdir(parents=True, exist_ok=True)
     result = BenchResult({k: str(v) for k, v in asdict(cfg).items()})
-    db_url = _fresh_database(cfg.admin_db_url, cfg.db_name)
+    db_url = fresh_database(cfg.admin_db_url, cfg.db_name)
     for db in (BROKER_DB, RESULT_DB, STATE_DB):
         redis.Redis.from_url(f"{cfg.redis_base}/{db}").flushdb()
     port = free_port()
@@ -154,7 +154,8 @@ def run(cfg: BenchConfig, say: Any = print) -> BenchResult:
     return result
 
 
-def _fresh_database(admin_url: str, name: str = BENCH_DB) -> str:
+def fresh_database(admin_url: str, name: str = BENCH_DB) -> str:
+    """Drop and create database `name` next to `admin_url`'s, migrated; its URL."""
     if not name.replace("_", "").isalnum():
         raise ValueError(f"bench database name must be letters, digits and _: {name!r}")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
