@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import update
 from starlette.testclient import TestClient
 
+from priceradar.adapters.db import crud
 from priceradar.adapters.db.models import Product
-from priceradar.api import crud
 
 _ports = itertools.count(20_000)
 

@@ -9,7 +9,7 @@ from celery import Celery
 from celery.result import AsyncResult
 from fastapi import APIRouter, Path, Request, status
 
-from priceradar.api import crud
+from priceradar.adapters.db import crud
 from priceradar.api.deps import CeleryDep, ConnDep, ReadAccess, SettingsDep, WriteAccess
 from priceradar.api.routes.common import (
     NOT_FOUND,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from priceradar.api import crud
+from priceradar.adapters.db import crud
 from priceradar.api.deps import ConnDep, ReadAccess
 from priceradar.api.routes.common import UNAUTHORIZED, UNAVAILABLE
 from priceradar.api.schemas import MAX_ID, DealPage, DealPublic

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from priceradar.api import crud
+from priceradar.adapters.db import crud
 from priceradar.api.deps import ConnDep, EngineDep, ReadAccess
 from priceradar.api.routes.common import (
     NOT_FOUND,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
-from priceradar.api import crud
+from priceradar.adapters.db import crud
 from priceradar.api.deps import ConnDep, ReadAccess, SettingsDep, WriteAccess
 from priceradar.api.routes.common import (
     NOT_FOUND,

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from priceradar.adapters.db import views
+from priceradar.adapters.db import crud, views
 from priceradar.adapters.db.deals import load_history
-from priceradar.api import crud
 from priceradar.api.deps import CeleryDep, ConnDep, EngineDep, SettingsDep
 from priceradar.api.routes.checks import send_check
 from priceradar.api.routes.common import ProductIdPath
