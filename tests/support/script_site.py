@@ -46,6 +46,14 @@ class Site:
                     + loaded.replace("/api/price", "/api/slow-price")
                 )
             ),
+            # ... and the same with the real price's request sent a moment after the page loaded
+            "/placeholder-later": lambda r: _html(
+                shell(
+                    "app.innerHTML='<span class=\"price\">$0.00</span>';setTimeout(()=>{"
+                    + loaded.replace("/api/price", "/api/slow-price")
+                    + "}, 100)"
+                )
+            ),
             "/api/slow-price": self._slow_price,
             "/img.png": lambda r: web.Response(body=b"\x89PNG", content_type="image/png"),
             "/hang": self._hang,

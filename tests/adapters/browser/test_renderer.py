@@ -87,6 +87,17 @@ def test_a_placeholder_price_is_not_taken_while_the_real_one_is_loading(site: Si
     assert f'<div id="app">{PRICE_SPAN}</div>'.encode() in page.body
 
 
+def test_a_placeholder_is_not_taken_while_the_real_price_request_is_about_to_start(
+    site: Site,
+) -> None:
+    # Given a page that shows $0.00 at once and asks for the real price 100 ms later, then
+    # waits a second for it: the first look at the page finds no request in flight
+    (page,), _ = render(site, ["/placeholder-later"])
+    # Then the page was not taken at its first quiet moment: the DOM shows the real price
+    assert page.error is None, page
+    assert f'<div id="app">{PRICE_SPAN}</div>'.encode() in page.body
+
+
 def test_the_browser_reaches_no_forbidden_address(site: Site, canary: Canary) -> None:
     # Given pages that redirect, load subresources, fetch(), XHR, WebSocket, preconnect and
     # iframe to a loopback port that is not allowed (only the shop's host:port is)

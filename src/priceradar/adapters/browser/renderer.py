@@ -9,9 +9,9 @@ through the guard proxy (`proxy.GuardProxy`). A page that cannot be rendered bec
 `FetchedPage` with `error` set: rendering never raises.
 
 Waiting: after the DOM is loaded, for the site rule's CSS price selector when there is one,
-else for network idle and then until `ready(html, url)` says the page shows a product (the
-check service passes the extractor), each bounded by `settle_s`; the whole page by
-`FetchConfig.timeout_s`.
+else until `ready(html, url)` says the page shows a product (the check service passes the
+extractor) on two polls in a row with no request of the page in flight, else for network idle;
+each bounded by `settle_s`, the whole page by `FetchConfig.timeout_s`.
 """
 
 from __future__ import annotations
@@ -59,6 +59,35 @@ CHROMIUM_ARGS = (
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 POLL_S = 0.2  # how often the DOM is re-read while waiting for a price to appear
+QUIET_POLLS = 2  # a price is taken once this many polls in a row saw it with nothing in flight
+# Counts the page's own fetch() and XMLHttpRequest calls from the moment they are made:
+# Playwright's `request` event can reach us after the script that sent the request has
+# already drawn a placeholder price, and the page must not be taken in between.
+PENDING_JS = "() => window.__priceradarPending || 0"
+COUNT_REQUESTS_JS = """(() => {
+  let pending = 0;
+  const done = () => { pending = Math.max(0, pending - 1); };
+  Object.defineProperty(window, '__priceradarPending', { get: () => pending });
+  const nativeFetch = window.fetch;
+  if (nativeFetch) {
+    window.fetch = function (...args) {
+      pending++;
+      let answer;
+      try { answer = nativeFetch.apply(this, args); } catch (e) { done(); throw e; }
+      answer.then(done, done);
+      return answer;
+    };
+  }
+  const XHR = window.XMLHttpRequest;
+  if (XHR) {
+    const send = XHR.prototype.send;
+    XHR.prototype.send = function (...args) {
+      pending++;
+      this.addEventListener('loadend', done, { once: true });
+      try { return send.apply(this, args); } catch (e) { done(); throw e; }
+    };
+  }
+})();"""
 RSS_CHECK_EVERY_S = 5.0  # how often the browser's memory is measured against its bound
 
 WaitSelector = Callable[[str], str | None]
@@ -196,6 +225,8 @@ class BrowserRenderer(Fetcher):
             return _error(url, OutcomeKind.NETWORK_ERROR, f"browser: {_first_line(exc)}")
         try:
             await context.route("**/*", self._route)
+            if self.ready is not None:
+                await context.add_init_script(COUNT_REQUESTS_JS)
             page = await context.new_page()
             return await asyncio.wait_for(self._render(page, url), self.config.timeout_s)
         except TimeoutError:
@@ -251,8 +282,9 @@ class BrowserRenderer(Fetcher):
 
     async def _settle(self, page: Page, url: str, in_flight: Counter[str]) -> None:
         """Wait for the price: the rule's selector; else until `ready` sees a product while no
-        request of the page is in flight (a placeholder price whose real value is still being
-        fetched is not taken); without `ready`, network idle."""
+        request of the page is in flight, `QUIET_POLLS` polls in a row (a placeholder price
+        whose real value is still being fetched, or about to be, is not taken); without
+        `ready`, network idle."""
         settle_ms = self.browser_config.settle_s * 1000
         selector = self.wait_selector(url)
         if selector:
@@ -264,8 +296,16 @@ class BrowserRenderer(Fetcher):
                 await page.wait_for_load_state("networkidle", timeout=settle_ms)
             return
         until = time.monotonic() + self.browser_config.settle_s
-        while not (in_flight.total() == 0 and self.ready(await page.content(), url)):
-            if time.monotonic() >= until:
+        quiet = 0
+        while True:
+            # the page's own count first: a request it makes after this read shows up in
+            # Playwright's count or in the next poll
+            try:
+                idle = await page.evaluate(PENDING_JS) == 0 and in_flight.total() == 0
+            except PlaywrightError:  # the page is navigating (a script redirect): not yet
+                idle = False
+            quiet = quiet + 1 if idle and self.ready(await page.content(), url) else 0
+            if quiet >= QUIET_POLLS or time.monotonic() >= until:
                 return
             await asyncio.sleep(POLL_S)
 
