@@ -16,7 +16,10 @@ import pytest
 from priceradar.adapters.http.egress import EgressPool, load_routes, route_name
 from priceradar.adapters.http.fetcher import FetchConfig, Fetcher
 from priceradar.adapters.ratelimit import LocalLimiter, rate_table
+from priceradar.config import load_settings
 from priceradar.domain.check import FetchedPage
+from priceradar.observability import worker_metrics
+from priceradar.worker.runtime import Runtime
 from tests.support.pages import PageServer, product_page
 from tests.support.proxy import ForwardProxy
 from tests.support.redis_server import free_port
@@ -148,3 +151,32 @@ def test_pool_rotation_skips_cooling_routes() -> None:
     assert "http://b:1" not in firsts
     now[0] = 11.0
     assert "http://b:1" in [pool.order()[0] for _ in range(3)]
+
+
+def test_the_workers_fetcher_exports_cooled_routes_and_blocked_answers(
+    pages: PageServer,
+) -> None:
+    # Given a worker runtime with two egress routes, one of whose proxies is down, and a shop
+    # that answers 403 to whatever arrives through the live one
+    def counted(event: str, route: str) -> float:
+        value = worker_metrics.REGISTRY.get_sample_value(
+            "priceradar_egress_events_total", {"egress": route_name(route), "event": event}
+        )
+        return value or 0.0
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    pages.egress_status["a"] = 403
+    with ForwardProxy("a") as a:
+        settings = load_settings(
+            _env_file=None, allowed_private_hosts=["127.0.0.1"], fetch_proxies=[a.url, dead]
+        )
+        before = counted("cooled", dead), counted("blocked", a.url)
+        rt = Runtime(settings)
+        try:
+            rt.run(rt.fetcher.fetch(pages.url("/p/1")))
+            rt.run(rt.fetcher.fetch(pages.url("/p/2")))
+        finally:
+            rt.close()
+    # Then the scrape shows the cooled-down route and the blocked answer, by route name
+    assert counted("cooled", dead) == before[0] + 1
+    assert counted("blocked", a.url) >= before[1] + 1

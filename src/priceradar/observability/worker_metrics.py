@@ -1,4 +1,5 @@
-"""Worker-side metrics: task durations and check outcomes, served by each worker on a port.
+"""Worker-side metrics: task durations, check outcomes and egress route events, served by each
+worker on a port.
 
 Prefork pool processes each hold their own counters, so they write them to files in
 `PROMETHEUS_MULTIPROC_DIR` (prometheus-client's multiprocess mode) and the main worker process
@@ -34,7 +35,19 @@ CHECKS = Counter(
     ["outcome"],
     registry=REGISTRY,
 )
+EGRESS_EVENTS = Counter(
+    "priceradar_egress_events_total",
+    "Egress route events: 'cooled' (its proxy could not be reached; the route rests for "
+    "PRICERADAR_EGRESS_COOLDOWN_S) and 'blocked' (a 403/429 answer through it).",
+    ["egress", "event"],
+    registry=REGISTRY,
+)
 _started: dict[str, float] = {}
+
+
+def egress_event(event: str, egress: str) -> None:
+    """The fetcher's `EgressListener`: counts an egress route's event."""
+    EGRESS_EVENTS.labels(egress, event).inc()
 
 
 @task_prerun.connect

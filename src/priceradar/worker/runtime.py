@@ -30,6 +30,7 @@ from priceradar.adapters.ratelimit import DomainLimiter, LocalLimiter, RedisLimi
 from priceradar.config import Settings
 from priceradar.domain.check import CheckPolicy
 from priceradar.domain.deals import DealRules, ReferenceKind
+from priceradar.observability import worker_metrics
 from priceradar.services.check import drain_background
 from priceradar.services.render import price_ready, wait_selector
 
@@ -149,7 +150,11 @@ class Runtime:
 
     @cached_property
     def fetcher(self) -> Fetcher:
-        fetcher = Fetcher(fetch_config(self.settings), domain_limiter(self.settings))
+        fetcher = Fetcher(
+            fetch_config(self.settings),
+            domain_limiter(self.settings),
+            egress_listener=worker_metrics.egress_event,
+        )
         self.run(fetcher.open())
         return fetcher
 

@@ -4,7 +4,8 @@ A route is a proxy URL, or "" for a direct connection. Requests rotate over the 
 (domain, route) is its own lane in the limiter, so five routes carry five budgets to one
 marketplace. A route whose proxy cannot be reached is cooled down for everyone (all domains);
 a 403 or 429 through a route pauses only that route's lane for that domain (in the limiter).
-Both are reported (`report`) and logged.
+Both are reported (`report`), logged, and told to a listener (`EgressListener`: the worker
+exports them as `priceradar_egress_events_total`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
+
+# (event, route name): "cooled" when a route's proxy could not be reached, "blocked" for a
+# 403/429 answer through it.
+EgressListener = Callable[[str, str], None]
 
 
 def load_routes(proxies: Sequence[str], proxies_file: Path | None = None) -> tuple[str, ...]:
@@ -49,8 +54,10 @@ class EgressPool:
         routes: Sequence[str],
         cooldown_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        listener: EgressListener | None = None,
     ) -> None:
         self.routes = tuple(routes) or ("",)
+        self.listener = listener
         self.cooldown_s = cooldown_s
         self._clock = clock
         self._next = 0
@@ -81,11 +88,15 @@ class EgressPool:
                 },
             )
             self._cool_until[route] = until
+            if self.listener is not None:
+                self.listener("cooled", route_name(route))
 
     def blocked(self, route: str) -> None:
         """A 403/429 through this route (its lane for that domain is paused in the limiter)."""
         name = route_name(route)
         self.lane_events[name] = self.lane_events.get(name, 0) + 1
+        if self.listener is not None:
+            self.listener("blocked", name)
 
     def report(self) -> dict[str, dict[str, float]]:
         """Per route: seconds of cooldown left and 403/429 answers seen."""

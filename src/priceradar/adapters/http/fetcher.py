@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from priceradar.adapters.http.egress import EgressPool, route_name
+from priceradar.adapters.http.egress import EgressListener, EgressPool, route_name
 from priceradar.adapters.http.guard import ForbiddenTarget, GuardedConnector, unwrap_forbidden
 from priceradar.adapters.http.redirects import TooManyRedirects, get_following
 from priceradar.adapters.ratelimit import DomainLimiter
@@ -47,13 +47,18 @@ class FetchConfig:
 class Fetcher:
     """Fetch pages concurrently. Use as `async with Fetcher(cfg) as f: await f.fetch_many(urls)`."""
 
-    def __init__(self, config: FetchConfig, limiter: DomainLimiter | None = None) -> None:
+    def __init__(
+        self,
+        config: FetchConfig,
+        limiter: DomainLimiter | None = None,
+        egress_listener: EgressListener | None = None,
+    ) -> None:
         self.config = config
         self.limiter = limiter
         self._session: aiohttp.ClientSession | None = None
         self._limit = asyncio.Semaphore(config.concurrency)
         routes = config.proxies or ((config.proxy,) if config.proxy else ("",))
-        self.egress = EgressPool(routes, config.egress_cooldown_s)
+        self.egress = EgressPool(routes, config.egress_cooldown_s, listener=egress_listener)
 
     async def __aenter__(self) -> Fetcher:
         await self.open()
