@@ -24,11 +24,11 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from priceradar.adapters.db import migrate
 from priceradar.adapters.db.engine import make_engine
-from priceradar.adapters.db.models import PriceHistory, Product
+from priceradar.adapters.db.products import products_with_history_counts, stored_prices
 from priceradar.bench.verify import shop_verdict
 from priceradar.cli.context import settings
 from priceradar.cli.demo_ui import free_port, open_browser, start_ui
@@ -159,11 +159,8 @@ def _demo_env(data_dir: Path, shop_host: str) -> dict[str, str]:
 
 def _verdict(engine: Engine, running: RunningShop) -> Text:
     """Every stored price against the shop's truth oracle, counted by the page's kind."""
-    cols = (Product.url, Product.price, Product.in_stock, Product.last_checked_at)
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(*cols).where(Product.last_outcome.in_(("ok", "out_of_stock")))
-        ).all()
+        rows = stored_prices(conn)
     kinds = set(KIND_IDS.values())
     checked = real = 0
     wrong: Counter[str] = Counter()
@@ -195,28 +192,8 @@ def _watch(engine: Engine, worker: subprocess.Popen[bytes], duration: int) -> No
 
 
 def _table(engine: Engine, elapsed_s: int) -> Group:
-    history = (
-        select(PriceHistory.product_id, func.count().label("n"))
-        .group_by(PriceHistory.product_id)
-        .subquery()
-    )
-    cols = (
-        Product.id,
-        Product.url,
-        Product.title,
-        Product.price,
-        Product.currency,
-        Product.in_stock,
-        Product.last_outcome,
-        Product.check_count,
-        Product.last_checked_at,
-    )
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(*cols, func.coalesce(history.c.n, 0).label("n_history"))
-            .outerjoin(history, history.c.product_id == Product.id)
-            .order_by(Product.id)
-        ).all()
+        rows = products_with_history_counts(conn)
     table = Table("id", "price", "stock", "outcome", "checks", "history", "checked")
     table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=48)
     now = datetime.now(UTC)

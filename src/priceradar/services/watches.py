@@ -10,10 +10,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, select, update
+from sqlalchemy import Connection
 
-from priceradar.adapters.db.deals import dialect_insert, insert_notifications
-from priceradar.adapters.db.tables import deals, destinations, products, watches
+from priceradar.adapters.db import watches as db
+from priceradar.adapters.db.deals import insert_notifications
 from priceradar.adapters.http.targets import HostVetter
 from priceradar.adapters.notify.apprise_channel import (
     UNUSABLE_URL,
@@ -91,30 +91,16 @@ def add_watch(
     check_destination(spec, hosts)
     baseline = None
     if spec.product_id is not None:
-        p = products.c
-        found = conn.execute(select(p.price, p.in_stock).where(p.id == spec.product_id)).first()
+        found = db.product_price(conn, spec.product_id)
         if found is None:
             raise WatchError(f"no product with id {spec.product_id}")
         # A drop is measured from the price when the watch is created, so the first drop
         # after it counts (without a known price, the first check sets the baseline).
         if spec.drop_percent is not None and found.in_stock is not False and found.price:
             baseline = found.price
-    conn.execute(
-        dialect_insert(conn, destinations)
-        .values(kind=spec.channel, target=spec.target, created_at=now)
-        .on_conflict_do_nothing(index_elements=["kind", "target"])
-    )
-    dest_id = conn.execute(
-        select(destinations.c.id).where(
-            destinations.c.kind == spec.channel, destinations.c.target == spec.target
-        )
-    ).scalar_one()
+    dest_id = db.ensure_destination(conn, spec.channel, spec.target, now)
     # Adding a watch is the operator saying "this destination works now".
-    conn.execute(
-        update(destinations)
-        .where(destinations.c.id == dest_id)
-        .values(enabled=True, disabled_reason=None, disabled_at=None)
-    )
+    db.enable_destination(conn, dest_id)
     values: dict[str, Any] = {
         "destination_id": dest_id,
         "product_id": spec.product_id,
@@ -127,40 +113,15 @@ def add_watch(
         "baseline_price": baseline,
         "created_at": now,
     }
-    watch_id = int(conn.execute(watches.insert().values(values).returning(watches.c.id)).one()[0])
-    if spec.product_id is not None:
-        _count_watcher(conn, spec.product_id, +1)
-    return watch_id
-
-
-def _count_watcher(conn: Connection, product_id: int, delta: int) -> None:
-    """`watcher_count` feeds the popularity score of the priority formula."""
-    count = products.c.watcher_count + delta
-    conn.execute(
-        update(products)
-        .where(products.c.id == product_id)
-        .values(watcher_count=case((count < 0, 0), else_=count))
-    )
+    return db.insert_watch(conn, values)
 
 
 def delete_watch(conn: Connection, watch_id: int) -> bool:
-    row = conn.execute(
-        delete(watches).where(watches.c.id == watch_id).returning(watches.c.product_id)
-    ).first()
-    if row is None:
-        return False
-    if row.product_id is not None:
-        _count_watcher(conn, row.product_id, -1)
-    return True
+    return db.delete_watch(conn, watch_id)
 
 
 def enable_destination(conn: Connection, destination_id: int) -> bool:
-    stmt = (
-        update(destinations)
-        .where(destinations.c.id == destination_id)
-        .values(enabled=True, disabled_reason=None, disabled_at=None)
-    )
-    return bool(conn.execute(stmt).rowcount)
+    return db.enable_destination(conn, destination_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,14 +135,8 @@ class WatchView:
 
 
 def list_watches(conn: Connection) -> list[WatchView]:
-    w, d = watches.c, destinations.c
-    stmt = (
-        select(watches, d.kind, d.target, d.enabled, d.disabled_reason)
-        .join(destinations, d.id == w.destination_id)
-        .order_by(w.id)
-    )
     out = []
-    for r in conn.execute(stmt):
+    for r in db.watch_rows(conn):
         shown = describe(r.target) if r.kind == "apprise" else r.target
         out.append(
             WatchView(
@@ -210,25 +165,12 @@ def _rule(r: Any) -> str:
 
 def list_deals(conn: Connection, active_only: bool = True, limit: int = 50) -> list[Any]:
     """Newest deals first, with the product's title and URL."""
-    stmt = (
-        select(deals, products.c.title, products.c.url, products.c.in_stock)
-        .join(products, products.c.id == deals.c.product_id)
-        .order_by(deals.c.started_at.desc(), deals.c.id.desc())
-        .limit(limit)
-    )
-    if active_only:
-        stmt = stmt.where(deals.c.ended_at.is_(None))
-    return list(conn.execute(stmt))
+    return db.recent_deals(conn, active_only, limit)
 
 
 def get_watch(conn: Connection, watch_id: int) -> WatchSpec | None:
     """A stored watch as the spec that would create it (for editing)."""
-    w, d = watches.c, destinations.c
-    row = conn.execute(
-        select(watches, d.kind, d.target)
-        .join(destinations, d.id == w.destination_id)
-        .where(w.id == watch_id)
-    ).first()
+    row = db.watch_row(conn, watch_id)
     if row is None:
         return None
     return WatchSpec(
@@ -255,10 +197,8 @@ def replace_watch(
     like a new watch). Everything is checked before the old one is deleted."""
     check_spec(spec)
     check_destination(spec, hosts)
-    if spec.product_id is not None:
-        found = conn.execute(select(products.c.id).where(products.c.id == spec.product_id))
-        if found.first() is None:
-            raise WatchError(f"no product with id {spec.product_id}")
+    if spec.product_id is not None and db.product_price(conn, spec.product_id) is None:
+        raise WatchError(f"no product with id {spec.product_id}")
     if not delete_watch(conn, watch_id):
         raise WatchError(f"no watch {watch_id}")
     return add_watch(conn, spec, now, hosts)
@@ -267,9 +207,7 @@ def replace_watch(
 def queue_test_message(conn: Connection, watch_id: int, link: str, now: datetime) -> bool:
     """Queue a test message to the watch's destination through the outbox (delivered by the
     notification worker like any alert). False when the watch does not exist."""
-    dest = conn.execute(
-        select(watches.c.destination_id).where(watches.c.id == watch_id)
-    ).scalar_one_or_none()
+    dest = db.watch_destination(conn, watch_id)
     if dest is None:
         return False
     facts = MessageFacts(

@@ -192,3 +192,39 @@ def uncheckable(conn: Connection, ids: Iterable[int]) -> list[str]:
         for i in wanted
         if found.get(i) != "active"
     ]
+
+
+def stored_prices(conn: Connection) -> list[Any]:
+    """URL, price, availability and check time of every product whose last check stored one."""
+    c = products.c
+    stmt = select(c.url, c.price, c.in_stock, c.last_checked_at).where(
+        c.last_outcome.in_(("ok", "out_of_stock"))
+    )
+    return list(conn.execute(stmt).all())
+
+
+def products_with_history_counts(conn: Connection) -> list[Any]:
+    """Every product by id with its price, last check and `n_history` (its history rows)."""
+    c = products.c
+    per_product = (
+        select(history.c.product_id, func.count().label("n"))
+        .group_by(history.c.product_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            c.id,
+            c.url,
+            c.title,
+            c.price,
+            c.currency,
+            c.in_stock,
+            c.last_outcome,
+            c.check_count,
+            c.last_checked_at,
+            func.coalesce(per_product.c.n, 0).label("n_history"),
+        )
+        .outerjoin(per_product, per_product.c.product_id == c.id)
+        .order_by(c.id)
+    )
+    return list(conn.execute(stmt).all())
