@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from priceradar.adapters.browser.proxy import REFUSED_HEADER, GuardProxy
+from priceradar.adapters.browser.proxy import EGRESS_DOWN_HEADER, REFUSED_HEADER, GuardProxy
 from tests.security.canary import Canary, Shop
+from tests.support.proxy import ForwardProxy
+from tests.support.redis_server import free_port
 
 
 @pytest.fixture
@@ -70,3 +72,73 @@ def test_chunked_request_bodies_are_refused(shop: Shop) -> None:
     )
     reply, _ = asyncio.run(exchange((f"127.0.0.2:{shop.port}",), request.encode()))
     assert reply.startswith(b"HTTP/1.1 411")
+
+
+async def through_egress(
+    allowed: tuple[str, ...], upstream: str, request: bytes, then: bytes = b""
+) -> tuple[bytes, GuardProxy]:
+    """One exchange through a guard proxy chained to the egress proxy `upstream`; `then` is
+    sent after the first reply (a request inside a CONNECT tunnel)."""
+    proxy = GuardProxy(allowed, upstream=upstream)
+    port = await proxy.start()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(request)
+        await writer.drain()
+        if then:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            writer.write(then)
+            await writer.drain()
+            reply = head + await asyncio.wait_for(reader.read(), 10)
+        else:
+            reply = await asyncio.wait_for(reader.read(), 10)
+        writer.close()
+        return reply, proxy
+    finally:
+        await proxy.close()
+
+
+def test_plain_http_is_sent_through_the_egress_proxy(shop: Shop) -> None:
+    allowed = (f"127.0.0.2:{shop.port}",)
+    request = f"GET {shop.base}/page HTTP/1.1\r\nHost: 127.0.0.2\r\n\r\n".encode()
+    with ForwardProxy("a") as egress:
+        reply, _ = asyncio.run(through_egress(allowed, egress.url, request))
+    assert b" 200 " in reply.split(b"\r\n")[0] and b"Shop item" in reply
+    assert egress.requests == [f"{shop.base}/page"]
+
+
+def test_a_tunnel_is_opened_through_the_egress_proxy(shop: Shop) -> None:
+    allowed = (f"127.0.0.2:{shop.port}",)
+    target = f"127.0.0.2:{shop.port}"
+    connect = f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode()
+    inner = b"GET /page HTTP/1.1\r\nHost: 127.0.0.2\r\nConnection: close\r\n\r\n"
+    with ForwardProxy("a") as egress:
+        reply, _ = asyncio.run(through_egress(allowed, egress.url, connect, inner))
+    assert reply.startswith(b"HTTP/1.1 200") and b"Shop item" in reply
+    assert egress.tunnels == [target]
+
+
+@pytest.mark.parametrize("method", ["GET", "CONNECT"])
+def test_a_forbidden_target_is_refused_before_the_egress_proxy_hears_of_it(
+    canary: Canary, shop: Shop, method: str
+) -> None:
+    allowed = (f"127.0.0.2:{shop.port}",)
+    target = f"127.0.0.1:{canary.port}"
+    line = f"CONNECT {target}" if method == "CONNECT" else f"GET http://{target}/x"
+    with ForwardProxy("a") as egress:
+        reply, proxy = asyncio.run(
+            through_egress(
+                allowed, egress.url, f"{line} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode()
+            )
+        )
+    assert reply.startswith(b"HTTP/1.1 403") and REFUSED_HEADER.encode() in reply
+    assert egress.requests == [] and egress.tunnels == []
+    assert canary.hits == [] and canary.connections == 0
+
+
+def test_an_unreachable_egress_proxy_is_answered_502_and_marked(shop: Shop) -> None:
+    allowed = (f"127.0.0.2:{shop.port}",)
+    dead = f"http://127.0.0.1:{free_port()}"
+    request = f"GET {shop.base}/page HTTP/1.1\r\nHost: 127.0.0.2\r\n\r\n".encode()
+    reply, _ = asyncio.run(through_egress(allowed, dead, request))
+    assert reply.startswith(b"HTTP/1.1 502") and EGRESS_DOWN_HEADER.encode() in reply

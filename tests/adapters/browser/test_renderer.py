@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 
 from priceradar.adapters.browser import renderer as renderer_module
-from priceradar.adapters.browser.renderer import BrowserConfig, BrowserRenderer
+from priceradar.adapters.browser.renderer import BrowserConfig, BrowserRenderer, renderer_stats
+from priceradar.adapters.http.egress import route_name
 from priceradar.adapters.http.fetcher import FetchConfig
 from priceradar.domain.check import FetchedPage
 from priceradar.domain.outcome import OutcomeKind
 from tests.security.canary import Canary
 from tests.support.browser import require_chromium
+from tests.support.proxy import ForwardProxy
+from tests.support.redis_server import free_port
 from tests.support.script_site import PRICE_SPAN, Site
 
 
@@ -40,10 +43,13 @@ def render(
     timeout_s: float = 15,
     browser: BrowserConfig | None = None,
     batches: int = 1,
+    fetch_cfg: FetchConfig | None = None,
 ) -> tuple[list[FetchedPage], BrowserRenderer]:
     """Render the paths (`batches` times) with only the site's own host:port allowed."""
     executable = require_chromium()
-    fetch_cfg = FetchConfig(timeout_s=timeout_s, allowed_private_hosts=(f"127.0.0.1:{site.port}",))
+    fetch_cfg = fetch_cfg or FetchConfig(
+        timeout_s=timeout_s, allowed_private_hosts=(f"127.0.0.1:{site.port}",)
+    )
     renderer = BrowserRenderer(
         fetch_cfg,
         browser or BrowserConfig(executable=executable, settle_s=5),
@@ -210,3 +216,49 @@ def _descends_from(pid: int, ancestor: int) -> bool:
         if pid == ancestor:
             return True
     return False
+
+
+def test_pages_and_their_requests_go_out_through_the_egress_route(site: Site) -> None:
+    # Given one egress route (a forward proxy), as PRICERADAR_FETCH_PROXIES sets it
+    with ForwardProxy("a") as egress:
+        fetch_cfg = FetchConfig(
+            timeout_s=15, allowed_private_hosts=(f"127.0.0.1:{site.port}",), proxies=(egress.url,)
+        )
+        (page,), _ = render(site, ["/fetched"], selector="span.price", fetch_cfg=fetch_cfg)
+    # Then the page and its fetch() left through that proxy, after the guard's check
+    assert page.error is None and b'<span class="price">$12.99</span>' in page.body, page
+    assert f"{site.base}/fetched" in egress.requests
+    assert f"{site.base}/api/price" in egress.requests
+
+
+def test_a_route_whose_proxy_is_down_is_cooled_and_the_page_rendered_through_another(
+    site: Site,
+) -> None:
+    dead = f"http://127.0.0.1:{free_port()}"
+    with ForwardProxy("a") as egress:
+        fetch_cfg = FetchConfig(
+            timeout_s=15,
+            allowed_private_hosts=(f"127.0.0.1:{site.port}",),
+            proxies=(dead, egress.url),
+        )
+        (page,), renderer = render(site, ["/fetched"], selector="span.price", fetch_cfg=fetch_cfg)
+    assert page.error is None and PRICE_SPAN.encode() in page.body, page
+    assert renderer.egress.report()[route_name(dead)]["cooling_s"] > 0
+    assert f"{site.base}/fetched" in egress.requests
+
+
+def test_through_an_egress_route_the_browser_reaches_no_forbidden_address(
+    site: Site, canary: Canary
+) -> None:
+    with ForwardProxy("a") as egress:
+        fetch_cfg = FetchConfig(
+            timeout_s=15, allowed_private_hosts=(f"127.0.0.1:{site.port}",), proxies=(egress.url,)
+        )
+        (hostile, redirected), renderer = render(
+            site, ["/hostile", "/to-canary"], fetch_cfg=fetch_cfg
+        )
+    assert canary.hits == [] and canary.connections == 0
+    assert not any(str(canary.port) in r for r in egress.requests + egress.tunnels)
+    assert hostile.error is None and PRICE_SPAN.encode() in hostile.body, hostile
+    assert redirected.error is OutcomeKind.FORBIDDEN_TARGET, redirected
+    assert renderer_stats(renderer)["proxy_refusals"] >= 3

@@ -10,16 +10,22 @@ so a DNS answer cannot change between check and connect.
 Plain HTTP is forwarded one request per connection (`Connection: close` both ways, so a reused
 client connection can never carry a second request to the first request's host); HTTPS is a
 CONNECT tunnel. Refusals answer 403 with `X-Priceradar-Refused` and are counted.
+
+With an `upstream` (an egress route, `PRICERADAR_FETCH_PROXIES`) the target is still resolved and
+checked here first; then the request (or the tunnel) goes through that proxy, as the static
+fetcher's does: the operator's proxy itself is not checked, and it resolves the name once more
+(docs/security.md). An unreachable egress proxy answers 502 with `X-Priceradar-Egress-Down`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import socket
 from collections import Counter
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from priceradar.adapters.http.guard import ForbiddenTarget, check_address
 
@@ -28,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_HEAD_BYTES = 64 * 1024
 CONNECT_TIMEOUT_S = 10.0
 REFUSED_HEADER = "X-Priceradar-Refused"
+EGRESS_DOWN_HEADER = "X-Priceradar-Egress-Down"
 _HOP_HEADERS = frozenset(
     {"connection", "proxy-connection", "keep-alive", "proxy-authorization", "te", "upgrade"}
 )
@@ -36,8 +43,9 @@ _HOP_HEADERS = frozenset(
 class GuardProxy:
     """`port = await proxy.start()`; `await proxy.close()`. Binds 127.0.0.1 only."""
 
-    def __init__(self, allowed_private_hosts: tuple[str, ...]) -> None:
+    def __init__(self, allowed_private_hosts: tuple[str, ...], upstream: str | None = None) -> None:
         self.allowed = allowed_private_hosts
+        self.upstream: SplitResult | None = urlsplit(upstream) if upstream else None
         self.refused: Counter[str] = Counter()  # "host:port" -> refusals (tests, logs)
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
@@ -61,6 +69,13 @@ class GuardProxy:
         self, host: str, port: int
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         """Resolve, check every address, connect to a checked one. Raises ForbiddenTarget."""
+        addresses = await self.check(host, port)
+        return await asyncio.wait_for(
+            asyncio.open_connection(addresses[0], port), CONNECT_TIMEOUT_S
+        )
+
+    async def check(self, host: str, port: int) -> list[str]:
+        """Every address of `host`, each checked by the guard. Raises ForbiddenTarget."""
         loop = asyncio.get_running_loop()
         bare = host.strip("[]")
         infos = await loop.getaddrinfo(bare, port, type=socket.SOCK_STREAM)
@@ -73,9 +88,37 @@ class GuardProxy:
         except ForbiddenTarget:
             self.refused[f"{host}:{port}"] += 1
             raise
+        return addresses
+
+    async def upstream_reachable(self) -> bool:
+        """Whether the egress proxy accepts a connection now (True without one)."""
+        if self.upstream is None:
+            return True
+        try:
+            _reader, writer = await self._connect_upstream()
+        except (OSError, TimeoutError):
+            return False
+        writer.close()
+        return True
+
+    async def _connect_upstream(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        assert self.upstream is not None and self.upstream.hostname
+        port = self.upstream.port or (443 if self.upstream.scheme == "https" else 80)
         return await asyncio.wait_for(
-            asyncio.open_connection(addresses[0], port), CONNECT_TIMEOUT_S
+            asyncio.open_connection(
+                self.upstream.hostname, port, ssl=self.upstream.scheme == "https" or None
+            ),
+            CONNECT_TIMEOUT_S,
         )
+
+    def _upstream_auth(self) -> str:
+        """The egress proxy's Proxy-Authorization header line, if its URL carries credentials."""
+        if self.upstream is None or self.upstream.username is None:
+            return ""
+        user = unquote(self.upstream.username)
+        password = unquote(self.upstream.password or "")
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        return f"Proxy-Authorization: Basic {token}\r\n"
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -103,7 +146,7 @@ class GuardProxy:
         method, target, _version = request_line.split(" ", 2)
         if method.upper() == "CONNECT":
             host, _, port_text = target.rpartition(":")
-            upstream = await self._open(writer, host, int(port_text))
+            upstream = await self._open(writer, host, int(port_text), tunnel=True)
             if upstream is None:
                 return
             writer.write(b"HTTP/1.1 200 Connection Established\r\n\r\n")
@@ -125,9 +168,11 @@ class GuardProxy:
         if upstream is None:
             return
         up_reader, up_writer = upstream
-        path = url.path or "/"
+        path = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        if self.upstream is not None:  # absolute form, as a client speaks to a proxy
+            path = f"http://{url.netloc.rpartition('@')[2]}{path}"
         headers = [h for h in header_lines if h and h.split(":", 1)[0].lower() not in _HOP_HEADERS]
-        out = f"{method} {path}{'?' + url.query if url.query else ''} HTTP/1.1\r\n"
+        out = f"{method} {path} HTTP/1.1\r\n" + self._upstream_auth()
         out += "".join(f"{h}\r\n" for h in headers) + "Connection: close\r\n\r\n"
         up_writer.write(out.encode("latin-1"))
         length = _content_length(headers)
@@ -140,16 +185,43 @@ class GuardProxy:
             up_writer.close()
 
     async def _open(
-        self, writer: asyncio.StreamWriter, host: str, port: int
+        self, writer: asyncio.StreamWriter, host: str, port: int, tunnel: bool = False
     ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        """A connection for the request: to the checked target, or to the egress proxy (a
+        tunnel through it already established when `tunnel`). None: the client was answered."""
         try:
-            return await self.connect(host, port)
+            if self.upstream is None:
+                return await self.connect(host, port)
+            await self.check(host, port)
         except ForbiddenTarget as exc:
             log.info("browser proxy refused %s:%s: %s", host, port, exc)
             await _reply(writer, 403, str(exc), refused=True)
+            return None
         except (OSError, TimeoutError) as exc:
             await _reply(writer, 502, f"cannot connect to {host}:{port}: {type(exc).__name__}")
-        return None
+            return None
+        try:
+            up_reader, up_writer = await self._connect_upstream()
+        except (OSError, TimeoutError) as exc:
+            detail = f"egress proxy unreachable: {type(exc).__name__}"
+            await _reply(writer, 502, detail, extra=f"{EGRESS_DOWN_HEADER}: 1\r\n")
+            return None
+        if not tunnel:
+            return up_reader, up_writer
+        up_writer.write(
+            f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n{self._upstream_auth()}\r\n".encode(
+                "latin-1"
+            )
+        )
+        await up_writer.drain()
+        head = await asyncio.wait_for(up_reader.readuntil(b"\r\n\r\n"), CONNECT_TIMEOUT_S)
+        status = head.split(b"\r\n", 1)[0]
+        if b" 200" not in status:
+            up_writer.close()
+            text = status.decode("latin-1", "replace")[:200]
+            await _reply(writer, 502, f"egress proxy refused the tunnel: {text}")
+            return None
+        return up_reader, up_writer
 
 
 def _content_length(headers: list[str]) -> int:
@@ -161,10 +233,10 @@ def _content_length(headers: list[str]) -> int:
 
 
 async def _reply(
-    writer: asyncio.StreamWriter, status: int, text: str, refused: bool = False
+    writer: asyncio.StreamWriter, status: int, text: str, refused: bool = False, extra: str = ""
 ) -> None:
     body = text.encode()
-    extra = f"{REFUSED_HEADER}: 1\r\n" if refused else ""
+    extra += f"{REFUSED_HEADER}: 1\r\n" if refused else ""
     reason = "Forbidden" if status == 403 else "Error"
     head = (
         f"HTTP/1.1 {status} {reason}\r\n{extra}Content-Type: text/plain\r\n"

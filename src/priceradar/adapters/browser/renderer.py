@@ -5,7 +5,8 @@ limit and the 429/403 feedback are the static fetcher's own (inherited), so rend
 are exactly as polite as static ones. One browser per worker process, launched lazily and
 recycled after `max_pages` pages or above `max_rss_mb`; a fresh context (cookies, storage,
 cache) per page; images, fonts, media and known trackers are aborted; every connection goes
-through the guard proxy (`proxy.GuardProxy`). A page that cannot be rendered becomes a
+through the guard proxy (`proxy.GuardProxy`), which with egress routes is one per route,
+chained to that route's proxy (the context of a page uses its route's guard). A page that cannot be rendered becomes a
 `FetchedPage` with `error` set: rendering never raises.
 
 Waiting: after the DOM is loaded, for the site rule's CSS price selector when there is one,
@@ -32,8 +33,9 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from priceradar.adapters.browser.blocking import should_block
 from priceradar.adapters.browser.memory import descendants_rss_mb
-from priceradar.adapters.browser.proxy import REFUSED_HEADER, GuardProxy
-from priceradar.adapters.http.fetcher import FetchConfig, Fetcher, parse_retry_after
+from priceradar.adapters.browser.proxy import EGRESS_DOWN_HEADER, REFUSED_HEADER, GuardProxy
+from priceradar.adapters.http.egress import route_name
+from priceradar.adapters.http.fetcher import PROXY_DOWN, FetchConfig, Fetcher, parse_retry_after
 from priceradar.adapters.http.guard import ForbiddenTarget, check_url
 from priceradar.adapters.ratelimit import DomainLimiter
 from priceradar.domain.check import FetchedPage
@@ -122,7 +124,14 @@ class BrowserRenderer(Fetcher):
         self.pages_since_launch = 0
         self.launches = 0
         self.blocked = 0  # requests aborted by resource type or tracker host
-        self.proxy = GuardProxy(config.allowed_private_hosts)
+        self.proxy = GuardProxy(config.allowed_private_hosts)  # direct: the browser's default
+        # An egress route's pages use a context whose proxy is a guard chained to that route.
+        self.route_proxies = {
+            route: GuardProxy(config.allowed_private_hosts, upstream=route)
+            for route in self.egress.routes
+            if route
+        }
+        self._route_ports: dict[str, int] = {}
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
         self._open_pages = 0
@@ -134,6 +143,8 @@ class BrowserRenderer(Fetcher):
             return
         try:
             port = await self.proxy.start()
+            for route, proxy in self.route_proxies.items():
+                self._route_ports[route] = await proxy.start()
             self._pw = await async_playwright().start()
             self._browser = await self._pw.chromium.launch(
                 executable_path=self.browser_config.executable,
@@ -159,6 +170,9 @@ class BrowserRenderer(Fetcher):
                 await self._pw.stop()
             self._pw = None
         await self.proxy.close()
+        for proxy in self.route_proxies.values():
+            await proxy.close()
+        self._route_ports.clear()
 
     def rss_mb(self) -> float:
         return descendants_rss_mb()
@@ -197,8 +211,8 @@ class BrowserRenderer(Fetcher):
     async def _fetch(
         self, url: str, accept: str | None = None, proxy: str | None = None
     ) -> FetchedPage:
-        # `proxy` (the static fetcher's egress route) is not used: the browser's traffic goes
-        # where its launch options send it.
+        # `proxy`: the egress route the fetcher chose (and took a rate token for); the page's
+        # context goes out through it, behind the guard.
         try:  # the guard's own check, before the browser is involved at all
             await check_url(url, self.config.allowed_private_hosts)
         except ForbiddenTarget as exc:
@@ -210,16 +224,30 @@ class BrowserRenderer(Fetcher):
             log.error(detail)
             return _error(url, OutcomeKind.NETWORK_ERROR, detail)
         try:
-            return await self._render_in_context(browser, url)
+            page = await self._render_in_context(browser, url, proxy or "")
         finally:
             self._open_pages -= 1
+        if proxy and page.error is OutcomeKind.NETWORK_ERROR:
+            # a navigation that failed through an egress route: its proxy may be down
+            guard = self.route_proxies.get(proxy)
+            if guard is not None and not await guard.upstream_reachable():
+                return _error(url, OutcomeKind.NETWORK_ERROR, f"{PROXY_DOWN}: {route_name(proxy)}")
+        return page
 
-    async def _render_in_context(self, browser: Browser, url: str) -> FetchedPage:
+    async def _render_in_context(self, browser: Browser, url: str, route: str) -> FetchedPage:
+        options: dict[str, Any] = {}
+        if route in self._route_ports:
+            # loopback is not bypassed here either: every connection meets the guard
+            options["proxy"] = {
+                "server": f"http://127.0.0.1:{self._route_ports[route]}",
+                "bypass": "<-loopback>",
+            }
         try:
             context = await browser.new_context(
                 user_agent=self.config.user_agent,
                 service_workers="block",  # a worker's fetches would bypass interception
                 accept_downloads=False,
+                **options,
             )
         except PlaywrightError as exc:
             return _error(url, OutcomeKind.NETWORK_ERROR, f"browser: {_first_line(exc)}")
@@ -265,6 +293,8 @@ class BrowserRenderer(Fetcher):
         headers = await response.all_headers()
         if REFUSED_HEADER.lower() in headers and response.status == 403:
             return _error(url, OutcomeKind.FORBIDDEN_TARGET, "a redirect led to a refused address")
+        if EGRESS_DOWN_HEADER.lower() in headers and response.status == 502:
+            return _error(url, OutcomeKind.NETWORK_ERROR, f"{PROXY_DOWN}: the browser's route")
         content_type = headers.get("content-type")
         if response.status >= 300 or "html" not in (content_type or "html").lower():
             retry_after = parse_retry_after(headers.get("retry-after"))
@@ -325,5 +355,7 @@ def renderer_stats(renderer: BrowserRenderer) -> dict[str, Any]:
         "launches": renderer.launches,
         "pages_since_launch": renderer.pages_since_launch,
         "blocked_requests": renderer.blocked,
-        "proxy_refusals": sum(renderer.proxy.refused.values()),
+        "proxy_refusals": sum(
+            sum(p.refused.values()) for p in (renderer.proxy, *renderer.route_proxies.values())
+        ),
     }
