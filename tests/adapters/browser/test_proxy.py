@@ -132,6 +132,7 @@ def test_a_forbidden_target_is_refused_before_the_egress_proxy_hears_of_it(
             )
         )
     assert reply.startswith(b"HTTP/1.1 403") and REFUSED_HEADER.encode() in reply
+    assert proxy.refused[target] == 1
     assert egress.requests == [] and egress.tunnels == []
     assert canary.hits == [] and canary.connections == 0
 

@@ -208,11 +208,8 @@ class GuardProxy:
             return None
         if not tunnel:
             return up_reader, up_writer
-        up_writer.write(
-            f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n{self._upstream_auth()}\r\n".encode(
-                "latin-1"
-            )
-        )
+        line = f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        up_writer.write(f"{line}{self._upstream_auth()}\r\n".encode("latin-1"))
         await up_writer.drain()
         head = await asyncio.wait_for(up_reader.readuntil(b"\r\n\r\n"), CONNECT_TIMEOUT_S)
         status = head.split(b"\r\n", 1)[0]

@@ -6,8 +6,8 @@ are exactly as polite as static ones. One browser per worker process, launched l
 recycled after `max_pages` pages or above `max_rss_mb`; a fresh context (cookies, storage,
 cache) per page; images, fonts, media and known trackers are aborted; every connection goes
 through the guard proxy (`proxy.GuardProxy`), which with egress routes is one per route,
-chained to that route's proxy (the context of a page uses its route's guard). A page that cannot be rendered becomes a
-`FetchedPage` with `error` set: rendering never raises.
+chained to that route's proxy (the context of a page uses its route's guard). A page that
+cannot be rendered becomes a `FetchedPage` with `error` set: rendering never raises.
 
 Waiting: after the DOM is loaded, for the site rule's CSS price selector when there is one,
 else until `ready(html, url)` says the page shows a product (the check service passes the
