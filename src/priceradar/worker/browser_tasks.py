@@ -8,11 +8,10 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 
 from priceradar.adapters.browser.renderer import renderer_stats
-from priceradar.services.check import WritePlan
 from priceradar.services.render import check_rendered
 from priceradar.worker.app import app, settings
 from priceradar.worker.runtime import get_runtime
-from priceradar.worker.tasks import RETRY, WRITE_MARGIN_S
+from priceradar.worker.tasks import RETRY, batch_limits
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,7 @@ def browser_price_check(
     (a price found for one marks its domain as rendered). With the dispatcher's `lease_token`,
     only products still leased to it are rendered and written, as on the static path."""
     rt = get_runtime(settings)
+    deadline_s, plan = batch_limits(detach=False)
     summary, marked = check_rendered(
         [int(i) for i in product_ids],
         [int(i) for i in recheck_ids or []],
@@ -36,8 +36,8 @@ def browser_price_check(
         run=rt.run,
         policy=rt.policy,
         rules=settings.site_rules,
-        deadline_s=max(5.0, settings.task_soft_time_limit_s - WRITE_MARGIN_S),
-        plan=WritePlan(settings.check_write_group, settings.check_write_max_age_s),
+        deadline_s=deadline_s,
+        plan=plan,
         lease_token=lease_token,
     )
     stats = renderer_stats(rt.renderer)

@@ -56,6 +56,22 @@ def retry_delays_s() -> list[int]:
 WRITE_MARGIN_S = 15
 
 
+def batch_limits(*, detach: bool) -> tuple[float, WritePlan]:
+    """A batch's fetch deadline (s) and write plan from the settings, for both fetch paths.
+
+    Only static batches `detach` (return with their last pages still loading in the background):
+    rendered batches wait for every page, so their plan keeps `detach_pending` at 0.
+    """
+    deadline_s = max(5.0, settings.task_soft_time_limit_s - WRITE_MARGIN_S)
+    plan = WritePlan(
+        settings.check_write_group,
+        settings.check_write_max_age_s,
+        settings.check_detach_pending if detach else 0,
+        settings.check_max_background,
+    )
+    return deadline_s, plan
+
+
 @worker_process_init.connect
 def _fresh_process(**_: Any) -> None:
     reset_runtime()
@@ -68,6 +84,7 @@ def _close_process(**_: Any) -> None:
 
 def _check(product_ids: list[int], lease_token: str | None = None) -> dict[str, Any]:
     rt = get_runtime(settings)
+    deadline_s, plan = batch_limits(detach=True)
     summary = check_products(
         product_ids,
         engine=rt.engine,
@@ -75,13 +92,8 @@ def _check(product_ids: list[int], lease_token: str | None = None) -> dict[str, 
         run=rt.run,
         policy=rt.policy,
         rules=settings.site_rules,
-        deadline_s=max(5.0, settings.task_soft_time_limit_s - WRITE_MARGIN_S),
-        plan=WritePlan(
-            settings.check_write_group,
-            settings.check_write_max_age_s,
-            settings.check_detach_pending,
-            settings.check_max_background,
-        ),
+        deadline_s=deadline_s,
+        plan=plan,
         hand_off=BrowserHandOff(
             settings.site_rules,
             partial(enqueue_render, lease_token=lease_token),
