@@ -27,14 +27,14 @@ import redis
 from kombu import Connection as BrokerConnection
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine
 
+from priceradar.adapters.db.metrics import catalog_by_domain, open_deals
+from priceradar.adapters.db.outbox import status_counts
 from priceradar.adapters.db.schedule import lateness
-from priceradar.adapters.db.tables import deals, notifications, products
 from priceradar.config import Settings
 
 log = logging.getLogger(__name__)
-P = products.c
 
 # Kombu's Redis transport keeps priority levels in separate lists: `name` for step 0 and
 # `name:1` … `name:9` (priority_steps=range(10), sep=":"). A queue's length is their sum.
@@ -154,31 +154,19 @@ class PriceradarCollector(Collector):
         active = GaugeMetricFamily(
             "priceradar_active_deals", "Open deals (one per product at most)."
         )
-        active.add_metric(
-            [], conn.execute(select(func.count()).where(deals.c.ended_at.is_(None))).scalar_one()
-        )
+        active.add_metric([], open_deals(conn))
         outbox = GaugeMetricFamily(
             "priceradar_notifications",
             "Notification outbox rows by status (sent, failed, pending, …): the outbox as it is "
             "now, which cleanup prunes, not a lifetime total.",
             labels=["status"],
         )
-        status = notifications.c.status
-        for name, n in conn.execute(select(status, func.count()).group_by(status)):
-            outbox.add_metric([str(name)], int(n))
+        for name, n in status_counts(conn).items():
+            outbox.add_metric([name], n)
         return [active, outbox]
 
     def _by_domain(self, conn: Connection) -> list[Metric]:
-        outcome = func.coalesce(P.last_outcome, "never")
-        rows = conn.execute(
-            select(
-                P.domain,
-                outcome,
-                func.count(),
-                func.coalesce(func.sum(P.check_count), 0),
-                func.coalesce(func.sum(P.failure_count), 0),
-            ).group_by(P.domain, outcome)
-        ).all()
+        rows = catalog_by_domain(conn)
         sizes: dict[str, int] = defaultdict(int)
         for domain, _, n, _, _ in rows:
             sizes[domain] += int(n)
