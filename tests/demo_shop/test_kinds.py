@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from priceradar.bench.runner import DEMO_SITE_RULE
 from priceradar.bench.verify import shop_verdict
 from priceradar.demo_shop import RunningShop, ShopConfig, price_at, product, render_product_page
 from priceradar.demo_shop.catalog import (
@@ -22,11 +23,12 @@ from priceradar.demo_shop.catalog import (
     in_stock_at,
     kind_of,
 )
-from priceradar.domain.extraction import extract_product
+from priceradar.domain.extraction import SiteRule, extract_product
 from priceradar.domain.outcome import ExtractedProduct
 
 BASE = "http://127.0.0.1:8099"
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+DEMO_RULE = SiteRule(**DEMO_SITE_RULE)  # as `priceradar bench` configures its shop
 
 
 def _page(cfg: ShopConfig, pid: int, epoch: int = 7) -> tuple[str, Decimal | None]:
@@ -89,6 +91,26 @@ def test_no_kind_page_ever_yields_a_wrong_price() -> None:
                 read[str(page.format)] += 1
     for kind in (PageKind.NEXT_DATA, PageKind.INITIAL_STATE, PageKind.VARIANTS):
         assert read[kind.value] > 100, read  # ~160 pages each: these kinds are read, not refused
+
+
+@pytest.mark.parametrize("rule", [None, DEMO_RULE], ids=["no-rule", "bench-rule"])
+def test_every_kind_reads_its_stock_sold_out_and_in_stock(rule: SiteRule | None) -> None:
+    """A sold-out page is never read as in stock (the benchmark's `wrong_stock`), and an in-stock
+    page never as sold out, for every kind and the benchmark's 60 KB padding and site rule."""
+    cfg = ShopConfig(real_kind_share=1.0, page_padding_bytes=60_000)
+    read: Counter[tuple[str, bool, bool | None]] = Counter()
+    for pid in range(1, 301):
+        sold_out = next(e for e in range(1000) if not in_stock_at(pid, e))
+        for epoch in (sold_out, sold_out + 1):
+            page = render_product_page(cfg, pid, epoch, base_url=BASE)
+            out = extract_product(page.body, f"{BASE}/p/{pid}", rule)
+            got = out.in_stock if isinstance(out, ExtractedProduct) else None
+            read[(str(page.format), page.in_stock, got)] += 1
+    wrong = {k: n for k, n in read.items() if k[2] is not None and k[2] != k[1]}
+    unread = {k: n for k, n in read.items() if k[2] is None}
+    assert not wrong, wrong
+    assert not unread, unread
+    assert {k[0] for k in read} == {k.value for k in PageKind}
 
 
 def test_the_served_kind_page_is_recorded_in_the_truth_oracle() -> None:

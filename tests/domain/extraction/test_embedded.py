@@ -299,3 +299,47 @@ def test_aliexpress_run_params_discount_price() -> None:
     assert (result.price, result.currency, result.title) == (
         Decimal("1299.99"), "TRY", "Mechanical Keyboard"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("stock", "expected"),
+    [
+        ({"availableForSale": False}, False),  # Shopify Storefront API
+        ({"availableForSale": True}, True),
+        ({"available": False}, False),
+        ({"stock": {"status": "OUT_OF_STOCK"}}, False),
+        ({"stock": {"status": "IN_STOCK"}}, True),
+        ({"stock": {"stockLevelStatus": "outOfStock"}}, False),  # SAP Commerce (Spartacus)
+        ({"stock": "OUT_OF_STOCK"}, False),
+        ({"availability": "https://schema.org/OutOfStock"}, False),
+        ({"inventory": {"availability": "http://schema.org/SoldOut"}}, False),
+        ({"isSoldOut": True}, False),
+        ({"soldOut": False}, True),
+        ({"stock": 0}, None),  # a count may mean "not tracked": not read
+        ({"stock": {"status": "LOW_STOCK_MAYBE"}}, None),
+    ],
+)
+def test_stock_in_framework_state(stock: dict[str, Any], expected: bool | None) -> None:
+    state = {"product": {"current": {**PRODUCT, **stock}}}
+    body = "<h1>Espresso Machine</h1>" + script(f"window.__INITIAL_STATE__ = {json.dumps(state)};")
+
+    result = got(page(body=body))
+
+    assert result.price == Decimal("249.9")
+    assert result.in_stock is expected
+
+
+def test_next_data_available_for_sale_false_is_sold_out() -> None:
+    product = {
+        "id": "1", "name": "Espresso Machine", "sku": "DS-1",
+        "price": {"amount": "249.90", "currencyCode": "EUR"}, "compareAtPrice": None,
+        "availableForSale": False,
+    }  # fmt: skip
+    state = {"props": {"pageProps": {"product": product, "recommendations": []}}}
+    body = "<h1>Espresso Machine</h1>" + script(
+        json.dumps(state), id="__NEXT_DATA__", type="application/json"
+    )
+
+    result = got(page(body=body))
+
+    assert (result.price, result.in_stock) == (Decimal("249.90"), False)

@@ -94,6 +94,17 @@ def test_rule_content_attribute_and_in_stock_text() -> None:
     assert result.image_url == "https://cdn/x.jpg"
 
 
+@pytest.mark.parametrize(
+    "sold_out", ["Ausverkauft", "Agotado", "Esaurito", "Niet op voorraad", "Brak w magazynie"]
+)
+def test_rule_stock_text_in_the_shops_languages(sold_out: str) -> None:
+    """The default pattern knows the sold-out words the visible stock reader knows."""
+    body = f'<div class="price">49,90 €</div><div class="stock">{sold_out}</div>'
+    rule = SiteRule(price="div.price", availability="div.stock")
+
+    assert ok(page(body=body), rule).in_stock is False
+
+
 def test_rule_sold_out_in_price_slot_is_out_of_stock() -> None:
     result = ok(page(body='<div class="price">Sold out</div>'), SiteRule(price="div.price"))
 

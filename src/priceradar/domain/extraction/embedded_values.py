@@ -28,7 +28,16 @@ _PRICE_KEYS = (
 _AMOUNT_KEYS = ("value", "amount", "current", "raw", "centAmount", "priceInCents", "formatted")
 _NAME_KEYS = ("name", "title", "productName", "displayName")
 _CURRENCY_KEYS = ("currency", "currencyCode", "priceCurrency", "currency_code", "currencyIso")
-_STOCK_KEYS = ("available", "inStock", "in_stock", "isInStock", "availability", "stockStatus")
+_STOCK_KEYS = (
+    "available", "availableForSale", "inStock", "in_stock", "isInStock", "isAvailable",
+    "availability", "stockStatus", "stockLevelStatus", "stock", "inventory",
+)  # fmt: skip
+# Objects holding a status: {"stock": {"status": "OUT_OF_STOCK"}} (SAP Commerce, headless
+# shops). A product's own "status" is its publishing state ("ACTIVE"), so only read in here.
+_STOCK_OBJECT_KEYS = frozenset({"stock", "inventory", "availability"})
+_STATUS_KEYS = ("status", "stockStatus", "stockLevelStatus", "availability", "available",
+                "inStock", "isInStock")  # fmt: skip
+_SOLD_OUT_KEYS = ("soldOut", "isSoldOut", "outOfStock", "isOutOfStock")
 _MAX_PRODUCTS = 400
 
 
@@ -155,8 +164,15 @@ def price_value(value: Any, currency: str | None) -> tuple[Decimal, str | None] 
 
 
 def node_stock(node: dict[str, Any]) -> bool | None:
+    """A product's stock from its flags and statuses; counts (`"stock": 0`) are not read: shops
+    that do not track inventory write 0 too."""
+    for key in _SOLD_OUT_KEYS:
+        if isinstance(node.get(key), bool):
+            return not node[key]
     for key in _STOCK_KEYS:
         value = node.get(key)
+        if isinstance(value, dict) and key in _STOCK_OBJECT_KEYS:
+            value = next((value[k] for k in _STATUS_KEYS if k in value), None)
         if isinstance(value, bool):
             return value
         if isinstance(value, str):

@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from priceradar.domain.extraction._common import Candidate, Outcome, decide
 from priceradar.domain.extraction.meta import MetaMap, first, page_title
+from priceradar.domain.extraction.stock import OUT_OF_STOCK_WORDS
 from priceradar.domain.outcome import ExtractionFailure
 from priceradar.domain.price_text import (
     clean_title,
@@ -19,7 +20,7 @@ from priceradar.domain.price_text import (
     parse_price_text,
 )
 
-_OOS_PATTERN = r"(?i)out of stock|sold out|tükendi|stokta yok|nicht verfügbar|épuisé"
+_OOS_PATTERN = "(?i)" + OUT_OF_STOCK_WORDS  # the words the visible stock reader knows
 _URL_ATTRS = ("content", "src", "data-src", "href")
 
 
