@@ -90,6 +90,9 @@ def test_classify_ok_and_out_of_stock_and_no_price() -> None:
 
 
 def test_unknown_stock_counts_as_in_stock() -> None:
+    """A page that does not state its stock is stored as in stock: storing None would fire
+    the same back-in-stock alerts (tests/domain/test_watches.py) and would flip history rows
+    on every check where a flaky stock line is read or not."""
     result = classify(1, page(), AT, lambda b, u: extracted("5", in_stock=None))
     assert result.outcome is OutcomeKind.OK
     assert result.in_stock is True

@@ -151,3 +151,21 @@ def test_event_keys_are_stable_and_distinct() -> None:
 )
 def test_domain_matches(wanted: str, domain: str, expected: bool) -> None:
     assert domain_matches(wanted, domain) is expected
+
+
+@pytest.mark.parametrize("unread", [True, None], ids=["stored-in-stock", "stored-unknown"])
+def test_an_unread_stock_alerts_as_in_stock_whatever_the_check_stores(unread: bool | None) -> None:
+    """Why `classify` keeps storing a stock the page did not state as in stock
+    (tests/domain/test_check.py): a product read sold out on one check and unread on the next
+    fires back-in-stock whether the check stores True or None, because an unknown stock is
+    buyable (`Observation.buyable`). Storing None alone would not stop that alert; reading the
+    sold-out page (domain/extraction/stock.py) does."""
+    after_sold_out = ProductChange(
+        product_id=1,
+        domain="shop.example",
+        category=None,
+        current=Observation(NOW, D("100"), unread),
+        previous=seen("100", in_stock=False, hours_ago=2),
+    )
+
+    assert kinds(after_sold_out, w(product_id=1, back_in_stock=True)) == ["back_in_stock"]
