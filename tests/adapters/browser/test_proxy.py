@@ -25,14 +25,24 @@ def shop() -> Iterator[Shop]:
         yield running
 
 
-async def exchange(allowed: tuple[str, ...], request: bytes) -> tuple[bytes, GuardProxy]:
-    proxy = GuardProxy(allowed)
+async def exchange(
+    allowed: tuple[str, ...], request: bytes, upstream: str | None = None, then: bytes = b""
+) -> tuple[bytes, GuardProxy]:
+    """One exchange through a guard proxy (chained to the egress proxy `upstream`, if given);
+    `then` is sent after the first reply (a request inside a CONNECT tunnel)."""
+    proxy = GuardProxy(allowed, upstream=upstream)
     port = await proxy.start()
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(request)
         await writer.drain()
-        reply = await asyncio.wait_for(reader.read(), 10)  # the proxy closes after one reply
+        if then:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+            writer.write(then)
+            await writer.drain()
+            reply = head + await asyncio.wait_for(reader.read(), 10)
+        else:  # the proxy closes after one reply
+            reply = await asyncio.wait_for(reader.read(), 10)
         writer.close()
         return reply, proxy
     finally:
@@ -74,35 +84,11 @@ def test_chunked_request_bodies_are_refused(shop: Shop) -> None:
     assert reply.startswith(b"HTTP/1.1 411")
 
 
-async def through_egress(
-    allowed: tuple[str, ...], upstream: str, request: bytes, then: bytes = b""
-) -> tuple[bytes, GuardProxy]:
-    """One exchange through a guard proxy chained to the egress proxy `upstream`; `then` is
-    sent after the first reply (a request inside a CONNECT tunnel)."""
-    proxy = GuardProxy(allowed, upstream=upstream)
-    port = await proxy.start()
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(request)
-        await writer.drain()
-        if then:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
-            writer.write(then)
-            await writer.drain()
-            reply = head + await asyncio.wait_for(reader.read(), 10)
-        else:
-            reply = await asyncio.wait_for(reader.read(), 10)
-        writer.close()
-        return reply, proxy
-    finally:
-        await proxy.close()
-
-
 def test_plain_http_is_sent_through_the_egress_proxy(shop: Shop) -> None:
     allowed = (f"127.0.0.2:{shop.port}",)
     request = f"GET {shop.base}/page HTTP/1.1\r\nHost: 127.0.0.2\r\n\r\n".encode()
     with ForwardProxy("a") as egress:
-        reply, _ = asyncio.run(through_egress(allowed, egress.url, request))
+        reply, _ = asyncio.run(exchange(allowed, request, egress.url))
     assert b" 200 " in reply.split(b"\r\n")[0] and b"Shop item" in reply
     assert egress.requests == [f"{shop.base}/page"]
 
@@ -113,7 +99,7 @@ def test_a_tunnel_is_opened_through_the_egress_proxy(shop: Shop) -> None:
     connect = f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode()
     inner = b"GET /page HTTP/1.1\r\nHost: 127.0.0.2\r\nConnection: close\r\n\r\n"
     with ForwardProxy("a") as egress:
-        reply, _ = asyncio.run(through_egress(allowed, egress.url, connect, inner))
+        reply, _ = asyncio.run(exchange(allowed, connect, egress.url, inner))
     assert reply.startswith(b"HTTP/1.1 200") and b"Shop item" in reply
     assert egress.tunnels == [target]
 
@@ -127,9 +113,7 @@ def test_a_forbidden_target_is_refused_before_the_egress_proxy_hears_of_it(
     line = f"CONNECT {target}" if method == "CONNECT" else f"GET http://{target}/x"
     with ForwardProxy("a") as egress:
         reply, proxy = asyncio.run(
-            through_egress(
-                allowed, egress.url, f"{line} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode()
-            )
+            exchange(allowed, f"{line} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode(), egress.url)
         )
     assert reply.startswith(b"HTTP/1.1 403") and REFUSED_HEADER.encode() in reply
     assert proxy.refused[target] == 1
@@ -141,5 +125,5 @@ def test_an_unreachable_egress_proxy_is_answered_502_and_marked(shop: Shop) -> N
     allowed = (f"127.0.0.2:{shop.port}",)
     dead = f"http://127.0.0.1:{free_port()}"
     request = f"GET {shop.base}/page HTTP/1.1\r\nHost: 127.0.0.2\r\n\r\n".encode()
-    reply, _ = asyncio.run(through_egress(allowed, dead, request))
+    reply, _ = asyncio.run(exchange(allowed, request, dead))
     assert reply.startswith(b"HTTP/1.1 502") and EGRESS_DOWN_HEADER.encode() in reply
