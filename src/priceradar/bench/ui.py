@@ -67,14 +67,14 @@ class PageTiming:
     status: int
 
 
-def load(admin_url: str, products: int) -> str:
-    """A fresh database with `products` rows; returns its URL."""
+def load(admin_url: str, products: int, db_name: str = DB_NAME) -> str:
+    """A fresh database `db_name` with `products` rows; returns its URL."""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
     admin.dispose()
-    url = admin_url.rsplit("/", 1)[0] + f"/{DB_NAME}"
+    url = admin_url.rsplit("/", 1)[0] + f"/{db_name}"
     migrate.upgrade(url)
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -134,9 +134,9 @@ def _system_figures(db_url: str, repeat: int) -> PageTiming:
     return PageTiming("/system (database figures)", statistics.median(times), max(times), 200)
 
 
-def run(admin_url: str, products: int, data_dir: Path) -> dict[str, Any]:
+def run(admin_url: str, products: int, data_dir: Path, db_name: str = DB_NAME) -> dict[str, Any]:
     started = time.perf_counter()
-    url = load(admin_url, products)
+    url = load(admin_url, products, db_name)
     load_s = time.perf_counter() - started
     timings = time_pages(url, data_dir)
     return {

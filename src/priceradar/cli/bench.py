@@ -173,15 +173,18 @@ def render_bench(
 def bench_ui(
     products: Annotated[int, typer.Option(help="Products in the catalogue.")] = 1_000_000,
     database_url: Annotated[
-        str, typer.Option(help="Admin URL; a database priceradar_bench_ui is (re)created there.")
+        str, typer.Option(help="Admin URL; the database --db-name is (re)created there.")
     ] = "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    db_name: Annotated[
+        str, typer.Option(help="The benchmark's database (dropped and recreated).")
+    ] = "priceradar_bench_ui",
     work_dir: Annotated[Path, typer.Option(help="Where bench-ui.json goes.")] = Path("data/bench"),
 ) -> None:
     """Web UI page times on a large catalogue (PostgreSQL, pages rendered in-process)."""
     from priceradar.bench.ui import run
 
     work_dir.mkdir(parents=True, exist_ok=True)
-    result = run(database_url, products, work_dir)
+    result = run(database_url, products, work_dir, db_name)
     (work_dir / "bench-ui.json").write_text(json.dumps(result, indent=2))
     console.print(f"{result['products']:,} products loaded in {result['load_s']} s")
     for page in result["pages"]:
