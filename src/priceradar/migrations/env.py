@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.db.migrate import include_object
 from priceradar.adapters.db.models import Base
 
 config = context.config
@@ -19,6 +20,7 @@ def _configure(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode rebuilds tables instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object(connection.dialect.name),
     )
 
 

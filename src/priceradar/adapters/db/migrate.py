@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
@@ -11,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine
+
+from priceradar.adapters.db.models import POSTGRESQL_ONLY_INDEXES
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -28,6 +31,18 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+def include_object(dialect_name: str) -> Callable[..., bool]:
+    """Alembic's `include_object` for a database: PostgreSQL-only indexes are left out of
+    schema comparisons on the others (autogenerate would otherwise add them to SQLite)."""
+
+    def include(_obj: Any, name: str | None, type_: str, *_: Any) -> bool:
+        if type_ == "index" and name in POSTGRESQL_ONLY_INDEXES:
+            return dialect_name == "postgresql"
+        return True
+
+    return include
 
 
 SchemaState = Literal["current", "behind", "ahead"]

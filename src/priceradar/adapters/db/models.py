@@ -40,6 +40,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+SEARCH_INDEX = "ix_products_search"
+# Indexes that exist on PostgreSQL only: SQLite has no trigram index (a LIKE scan of the
+# embedded catalogue is fast enough), and a PostgreSQL role that may not create the pg_trgm
+# extension runs without it (migration 0009). Schema comparisons leave them out elsewhere.
+POSTGRESQL_ONLY_INDEXES = frozenset({SEARCH_INDEX})
+
+
 class Product(Base):
     """One tracked product page. `next_check_at` is when it is due; a lease (`lease_until`,
     `lease_token`) marks it in flight without moving it (see domain/schedule.py)."""
@@ -104,6 +111,26 @@ class Product(Base):
             "lease_until",
             postgresql_where=text("lease_until IS NOT NULL"),
             sqlite_where=text("lease_until IS NOT NULL"),
+        ),
+        # The web UI's sorted product lists read one page in index order (views.py). A check
+        # already changes next_check_at (in ix_products_due), so its update is never HOT:
+        # each index here costs one more entry per check, measured in BENCHMARKS.md.
+        Index("ix_products_checked", "last_checked_at", "id"),
+        Index("ix_products_changed", "last_history_at", "id"),
+        Index("ix_products_priority", "check_priority", "id"),
+        # "Title, URL or domain contains": ILIKE '%…%' through trigrams (3+ characters).
+        # PostgreSQL with pg_trgm only (see POSTGRESQL_ONLY_INDEXES and migration 0009).
+        Index(
+            SEARCH_INDEX,
+            "title",
+            "url",
+            "domain",
+            postgresql_using="gin",
+            postgresql_ops={
+                "title": "gin_trgm_ops",
+                "url": "gin_trgm_ops",
+                "domain": "gin_trgm_ops",
+            },
         ),
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     exists,
     func,
     literal,
@@ -27,7 +28,6 @@ from priceradar.adapters.db.types import UTCDateTime
 P = products.c
 D = deals.c
 H = history.c
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The chart draws at most this many points; a product checked for years on change plus a daily
 # heartbeat has a few thousand.
 MAX_CHART_POINTS = 20_000
@@ -41,18 +41,18 @@ _open_discount = (
 )
 
 
-def _sort_keys() -> dict[str, ColumnElement[Any]]:
-    """Sort name -> a non-NULL key (descending; ties broken by id descending)."""
-    epoch = literal(EPOCH, UTCDateTime())
-    return {
-        "newest": P.id,
-        "changed": func.coalesce(P.last_history_at, epoch),
-        "checked": func.coalesce(P.last_checked_at, epoch),
-        "priority": P.check_priority,
-    }
-
-
+# Sort name -> its column; pages run in descending (column, id) order. Each sort has an index
+# on (column, id) ("newest" the primary key), so a page is an ordered index range read that
+# stops after one page instead of a sort of every matching row (issue 10).
+_SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "newest": P.id,
+    "changed": P.last_history_at,
+    "checked": P.last_checked_at,
+    "priority": P.check_priority,
+}
 SORTS = ("newest", "changed", "checked", "priority")
+# Rows whose sort column is NULL (never checked, never changed) come last, newest first.
+_NULLABLE_SORTS = frozenset({"changed", "checked"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +82,33 @@ def encode_cursor(sort: str, row: Any) -> str:
 
 
 def decode_cursor(sort: str, cursor: str) -> tuple[Any, int]:
-    """(sort key, id) from a cursor; ValueError when it is not one of ours."""
+    """(sort value, id) from a cursor, the value None past the last non-NULL one; ValueError
+    when it is not one of ours."""
     text, _, id_text = cursor.rpartition("~")
     row_id = int(id_text)
-    if sort in ("changed", "checked"):
-        return (datetime.fromisoformat(text) if text else EPOCH), row_id
+    if sort in _NULLABLE_SORTS:
+        return (_aware(datetime.fromisoformat(text)) if text else None), row_id
     return int(text), row_id
+
+
+_COLUMNS = (
+    P.id,
+    P.url,
+    P.domain,
+    P.title,
+    P.category,
+    P.price,
+    P.currency,
+    P.in_stock,
+    P.status,
+    P.last_outcome,
+    P.last_error,
+    P.last_checked_at,
+    P.next_check_at,
+    P.last_history_at,
+    P.check_priority,
+    _open_discount.label("deal_percent"),
+)
 
 
 def search_products(
@@ -95,42 +116,47 @@ def search_products(
 ) -> tuple[Sequence[Any], str | None]:
     """One page of matching products and the cursor of the next (None on the last page).
 
-    Keyset pagination on (sort key, id): each page continues where the last ended, no OFFSET.
+    Keyset pagination on (sort value, id): each page continues where the last ended, no OFFSET.
     """
-    keys = _sort_keys()
-    key = keys[query.sort] if query.sort in keys else keys["newest"]
-    sort = query.sort if query.sort in keys else "newest"
-    stmt = select(
-        P.id,
-        P.url,
-        P.domain,
-        P.title,
-        P.category,
-        P.price,
-        P.currency,
-        P.in_stock,
-        P.status,
-        P.last_outcome,
-        P.last_error,
-        P.last_checked_at,
-        P.next_check_at,
-        P.last_history_at,
-        P.check_priority,
-        _open_discount.label("deal_percent"),
-    )
-    stmt = stmt.where(*_filters(query))
-    if cursor:
-        value, after_id = decode_cursor(sort, cursor)
-        bound = literal(value, UTCDateTime()) if isinstance(value, datetime) else literal(value)
-        if sort == "newest":
-            stmt = stmt.where(P.id < after_id)
-        else:
-            stmt = stmt.where(tuple_(key, P.id) < tuple_(bound, literal(after_id)))
-    order = [P.id.desc()] if sort == "newest" else [key.desc(), P.id.desc()]
-    rows = conn.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    sort = query.sort if query.sort in _SORT_COLUMNS else "newest"
+    after = decode_cursor(sort, cursor) if cursor else None
+    statements = page_statements(query, sort, after, limit + 1)
+    rows = list(conn.execute(statements[0]).all())
+    if len(statements) > 1 and len(rows) <= limit:
+        rows += conn.execute(statements[1].limit(limit + 1 - len(rows))).all()
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (encode_cursor(sort, rows[-1]) if more and rows else None)
+
+
+def page_statements(
+    query: ProductQuery, sort: str, after: tuple[Any, int] | None, limit: int
+) -> list[Select[Any]]:
+    """The statements of one page, each an ordered index range read: for a nullable sort
+    column the rows with a value, then (read only while the page is not full) those without.
+
+    One `ORDER BY coalesce(column, epoch)` would need an expression index whose constant the
+    query must repeat exactly; two plain range reads of one (column, id) index need none.
+    """
+    base = select(*_COLUMNS).where(*_filters(query))
+    column = _SORT_COLUMNS[sort]
+    value, after_id = after if after is not None else (None, None)
+    if sort == "newest":
+        if after_id is not None:
+            base = base.where(P.id < after_id)
+        return [base.order_by(P.id.desc()).limit(limit)]
+    nullable = sort in _NULLABLE_SORTS
+    valued = base.where(column.is_not(None)) if nullable else base
+    if value is not None:
+        bound = literal(value, UTCDateTime()) if isinstance(value, datetime) else literal(value)
+        valued = valued.where(tuple_(column, P.id) < tuple_(bound, literal(after_id)))
+    valued = valued.order_by(column.desc(), P.id.desc()).limit(limit)
+    if not nullable:
+        return [valued]
+    nulls = base.where(column.is_(None)).order_by(P.id.desc())
+    if after_id is not None and value is None:  # already past the rows with a value
+        return [nulls.where(P.id < after_id).limit(limit)]
+    return [valued, nulls]
 
 
 def _filters(query: ProductQuery) -> list[ColumnElement[bool]]:

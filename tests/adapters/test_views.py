@@ -1,0 +1,184 @@
+"""The web UI's product list: every sort pages through each product once, in order, and on
+PostgreSQL each page is an index read, never a scan of the catalogue (issue 10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, select, text
+
+from priceradar.adapters.db import views
+from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.db.tables import products
+from priceradar.bench.ui import LOAD
+from tests.support.factories import NOW, make_products, set_columns, sqlite_engine
+from tests.support.services import require_postgres
+from tests.support.stack import postgres_database
+
+
+def _catalogue(engine: Engine) -> list[int]:
+    """23 products: ties in every sort column and NULLs in the nullable ones."""
+    ids = make_products(engine, 23, domain="shop.test")
+    for i, product_id in enumerate(ids):
+        set_columns(
+            engine,
+            [product_id],
+            title=f"Kettle {i}" if i % 2 else f"Grinder {i}",
+            check_priority=i % 4,
+            last_checked_at=None if i % 5 == 0 else NOW - timedelta(minutes=i % 3),
+            last_history_at=None if i % 3 == 0 else NOW - timedelta(hours=i % 4),
+        )
+    return ids
+
+
+def _expected(engine: Engine, sort: str, q: str | None) -> list[int]:
+    """The order a user should see: value descending, NULLs last, then id descending."""
+    c = products.c
+    column = {
+        "newest": c.id,
+        "checked": c.last_checked_at,
+        "changed": c.last_history_at,
+        "priority": c.check_priority,
+    }[sort]
+    with engine.connect() as conn:
+        rows = conn.execute(select(c.id, column, c.title)).all()
+    rows = [r for r in rows if q is None or q.lower() in (r.title or "").lower()]
+    valued = sorted((r for r in rows if r[1] is not None), key=lambda r: (r[1], r.id))
+    nulls = sorted((r for r in rows if r[1] is None), key=lambda r: r.id)
+    return [r.id for r in reversed(valued)] + [r.id for r in reversed(nulls)]
+
+
+def _walk(engine: Engine, query: views.ProductQuery, limit: int) -> list[int]:
+    seen: list[int] = []
+    cursor: str | None = None
+    with engine.connect() as conn:
+        for _ in range(100):
+            rows, cursor = views.search_products(conn, query, cursor, limit)
+            seen += [r.id for r in rows]
+            if cursor is None:
+                return seen
+    raise AssertionError("the pages never ended")
+
+
+def _assert_every_sort_pages_in_order(engine: Engine) -> None:
+    _catalogue(engine)
+    for sort in views.SORTS:
+        for q in (None, "kettle"):
+            for limit in (1, 4, 50):
+                # When the list is read `limit` rows at a time, following each next cursor
+                seen = _walk(engine, views.ProductQuery(q=q, sort=sort), limit)
+                # Then each matching product comes once, in the sort's order
+                assert seen == _expected(engine, sort, q), (sort, q, limit)
+
+
+def test_every_sort_pages_through_each_product_once_in_order_sqlite(tmp_path: Path) -> None:
+    with sqlite_engine(tmp_path) as engine:
+        _assert_every_sort_pages_in_order(engine)
+
+
+@pytest.mark.postgres
+def test_every_sort_pages_through_each_product_once_in_order_postgres() -> None:
+    require_postgres()
+    with postgres_database() as url:
+        engine = make_engine(url)
+        _assert_every_sort_pages_in_order(engine)
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def catalogue_db() -> Iterator[Engine]:
+    """20,000 products as the UI bench loads them, a tenth never checked, a tenth never
+    changed, analyzed: the planner sees a catalogue, not a handful of rows."""
+    require_postgres()
+    with postgres_database() as url:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text(LOAD), {"n": 20_000})
+            conn.execute(text("UPDATE products SET last_checked_at = NULL WHERE id % 10 = 3"))
+            conn.execute(text("UPDATE products SET last_history_at = NULL WHERE id % 10 = 7"))
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE products"))
+        yield engine
+        engine.dispose()
+
+
+def _plans(engine: Engine, query: views.ProductQuery, pages: int) -> list[str]:
+    """EXPLAIN of every statement the first `pages` pages send, sequential scans disabled:
+    PostgreSQL still takes one when no index can answer."""
+    statements: list[tuple[str, Any]] = []
+
+    def keep(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM products" in statement and "EXPLAIN" not in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        cursor: str | None = None
+        with engine.connect() as conn:
+            for _ in range(pages):
+                _rows, cursor = views.search_products(conn, query, cursor, 50)
+                if cursor is None:
+                    break
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert statements
+    plans = []
+    with engine.connect() as conn:
+        conn.execute(text("SET enable_seqscan = off"))
+        for statement, parameters in statements:
+            explained = conn.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+            plans.append("\n".join(str(row[0]) for row in explained))
+    return plans
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [
+        ("newest", "pk_products"),
+        ("checked", "ix_products_checked"),
+        ("changed", "ix_products_changed"),
+        ("priority", "ix_products_priority"),
+    ],
+)
+def test_each_sorted_page_is_an_ordered_index_read(
+    catalogue_db: Engine, sort: str, index: str
+) -> None:
+    # When the first pages of a sorted list are read
+    plans = _plans(catalogue_db, views.ProductQuery(sort=sort), pages=3)
+    for plan in plans:
+        # Then no statement scans the catalogue, and each reads the sort's index
+        assert "Seq Scan on products" not in plan, plan
+        assert index in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sort", ["checked", "changed"])
+def test_the_products_without_a_value_are_an_index_read_too(
+    catalogue_db: Engine, sort: str
+) -> None:
+    # Given a cursor past the last product with a value (never checked / never changed)
+    after = views.decode_cursor(sort, "~20001")
+    statements = views.page_statements(views.ProductQuery(sort=sort), sort, after, 51)
+    with catalogue_db.connect() as conn:
+        conn.execute(text("SET enable_seqscan = off"))
+        for stmt in statements:
+            sql = stmt.compile(conn, compile_kwargs={"literal_binds": True})
+            plan = "\n".join(str(r[0]) for r in conn.exec_driver_sql(f"EXPLAIN {sql}"))
+            # Then the next page is read through an index as well
+            assert "Seq Scan on products" not in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sort", views.SORTS)
+def test_text_search_reads_the_trigram_index(catalogue_db: Engine, sort: str) -> None:
+    # When products are searched by a part of their title, URL or domain
+    plans = _plans(catalogue_db, views.ProductQuery(q="item-4242", sort=sort), pages=1)
+    for plan in plans:
+        # Then the trigram index finds them; the catalogue is not scanned
+        assert "Seq Scan on products" not in plan, plan
+        assert "ix_products_search" in plan, plan
