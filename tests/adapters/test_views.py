@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, delete, event, select, text
 
 from priceradar.adapters.db import views
 from priceradar.adapters.db.engine import make_engine
+from priceradar.adapters.db.products import apply_updates
 from priceradar.adapters.db.tables import products
 from priceradar.bench.ui import LOAD
+from priceradar.domain.check import ProductUpdate
 from tests.support.factories import NOW, make_products, set_columns, sqlite_engine
 from tests.support.services import require_postgres
 from tests.support.stack import postgres_database
@@ -89,6 +92,58 @@ def test_every_sort_pages_through_each_product_once_in_order_postgres() -> None:
         engine.dispose()
 
 
+def _found(engine: Engine, q: str) -> list[int]:
+    with engine.connect() as conn:
+        rows, _ = views.search_products(conn, views.ProductQuery(q=q), None, 50)
+    return [r.id for r in rows]
+
+
+def _assert_search_follows_titles(engine: Engine) -> None:
+    # Given two products
+    kettle, grinder = make_products(engine, 2, domain="shop.test")
+    set_columns(engine, [kettle], title="Steel kettle")
+    assert _found(engine, "kettle") == [kettle]
+    assert _found(engine, "shop.test/p/1") == [grinder]
+    # When a check renames one and deletes the other
+    with engine.begin() as conn:
+        apply_updates(conn, [_update(kettle, 0, title="Copper kettle")])
+        conn.execute(delete(products).where(products.c.id == grinder))
+    # Then search finds the new title, not the old one, and nothing of the deleted product
+    assert _found(engine, "copper") == [kettle]
+    assert _found(engine, "steel") == []
+    assert _found(engine, "shop.test") == [kettle]
+    # And a check that brings no title keeps the one found
+    with engine.begin() as conn:
+        apply_updates(conn, [_update(kettle, 2, title=None)])
+    assert _found(engine, "copper") == [kettle]
+
+
+def _update(product_id: int, check_count: int, title: str | None) -> ProductUpdate:
+    return ProductUpdate(
+        id=product_id, price=Decimal("10.00"), currency="EUR", in_stock=True, title=title,
+        image_url=None, rating=None, review_count=None, category=None,
+        extraction_method="json-ld", price_high=None, status="active", last_outcome="ok",
+        last_error=None, http_status=200, last_checked_at=NOW,
+        next_check_at=NOW + timedelta(hours=6), last_history_at=NOW,
+        check_count=check_count + 1, failure_count=0, consecutive_failures=0,
+        consecutive_not_found=0,
+    )  # fmt: skip
+
+
+def test_search_follows_new_titles_and_deletes_sqlite(tmp_path: Path) -> None:
+    with sqlite_engine(tmp_path) as engine:
+        _assert_search_follows_titles(engine)
+
+
+@pytest.mark.postgres
+def test_search_follows_new_titles_and_deletes_postgres() -> None:
+    require_postgres()
+    with postgres_database() as url:
+        engine = make_engine(url)
+        _assert_search_follows_titles(engine)
+        engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def catalogue_db() -> Iterator[Engine]:
     """20,000 products as the UI bench loads them, a tenth never checked, a tenth never
@@ -101,7 +156,7 @@ def catalogue_db() -> Iterator[Engine]:
             conn.execute(text("UPDATE products SET last_checked_at = NULL WHERE id % 10 = 3"))
             conn.execute(text("UPDATE products SET last_history_at = NULL WHERE id % 10 = 7"))
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE products"))
+            conn.execute(text("VACUUM ANALYZE products, product_search"))
         yield engine
         engine.dispose()
 
@@ -180,5 +235,5 @@ def test_text_search_reads_the_trigram_index(catalogue_db: Engine, sort: str) ->
     plans = _plans(catalogue_db, views.ProductQuery(q="item-4242", sort=sort), pages=1)
     for plan in plans:
         # Then the trigram index finds them; the catalogue is not scanned
-        assert "Seq Scan on products" not in plan, plan
-        assert "ix_products_search" in plan, plan
+        assert "Seq Scan on product" not in plan, plan
+        assert "ix_product_search_trigrams" in plan, plan

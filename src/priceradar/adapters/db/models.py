@@ -40,7 +40,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-SEARCH_INDEX = "ix_products_search"
+SEARCH_INDEX = "ix_product_search_trigrams"
 # Indexes that exist on PostgreSQL only: SQLite has no trigram index (a LIKE scan of the
 # embedded catalogue is fast enough), and a PostgreSQL role that may not create the pg_trgm
 # extension runs without it (migration 0009). Schema comparisons leave them out elsewhere.
@@ -118,8 +118,28 @@ class Product(Base):
         Index("ix_products_checked", "last_checked_at", "id"),
         Index("ix_products_changed", "last_history_at", "id"),
         Index("ix_products_priority", "check_priority", "id"),
-        # "Title, URL or domain contains": ILIKE '%…%' through trigrams (3+ characters).
-        # PostgreSQL with pg_trgm only (see POSTGRESQL_ONLY_INDEXES and migration 0009).
+    )
+
+
+class ProductSearch(Base):
+    """What "title, URL or domain contains" searches: a copy of those columns kept by triggers
+    on `products` (migration 0009). Apart from the hot row because a check rewrites its
+    product row without HOT (next_check_at is indexed), so every index on `products` gets an
+    entry per check: a trigram index there cost each check ~80 µs (BENCHMARKS.md). This row
+    changes only when a title, URL or domain does."""
+
+    __tablename__ = "product_search"
+
+    product_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    title: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    domain: Mapped[str] = mapped_column(String(255))
+
+    __table_args__ = (
+        # ILIKE '%…%' through trigrams (3+ characters). PostgreSQL with pg_trgm only (see
+        # POSTGRESQL_ONLY_INDEXES and migration 0009).
         Index(
             SEARCH_INDEX,
             "title",

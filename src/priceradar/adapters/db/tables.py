@@ -13,11 +13,13 @@ from priceradar.adapters.db.models import (
     Notification,
     PriceHistory,
     Product,
+    ProductSearch,
     RenderDomain,
     Watch,
 )
 
 products = cast(Table, Product.__table__)
+product_search = cast(Table, ProductSearch.__table__)
 history = cast(Table, PriceHistory.__table__)
 deals = cast(Table, Deal.__table__)
 destinations = cast(Table, Destination.__table__)

@@ -22,12 +22,13 @@ from sqlalchemy import (
 )
 
 from priceradar.adapters.db.schedule import due, in_flight
-from priceradar.adapters.db.tables import deals, history, products
+from priceradar.adapters.db.tables import deals, history, product_search, products
 from priceradar.adapters.db.types import UTCDateTime
 
 P = products.c
 D = deals.c
 H = history.c
+S = product_search.c
 # The chart draws at most this many points; a product checked for years on change plus a daily
 # heartbeat has a few thousand.
 MAX_CHART_POINTS = 20_000
@@ -163,13 +164,15 @@ def _filters(query: ProductQuery) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
     if query.q:
         q = query.q.strip()
-        out.append(
+        # The search copy of the three columns (its trigram index is not on the hot row).
+        matches = select(S.product_id).where(
             or_(
-                P.title.icontains(q, autoescape=True),
-                P.url.icontains(q, autoescape=True),
-                P.domain.icontains(q, autoescape=True),
+                S.title.icontains(q, autoescape=True),
+                S.url.icontains(q, autoescape=True),
+                S.domain.icontains(q, autoescape=True),
             )
         )
+        out.append(P.id.in_(matches))
     if query.outcome == "never":
         out.append(P.last_outcome.is_(None))
     elif query.outcome:
