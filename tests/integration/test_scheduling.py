@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -91,7 +92,8 @@ def test_killed_worker_is_recovered_by_lease_expiry(
 
     # When the whole worker machine dies (SIGKILL to the worker and its pool)
     for pid in [worker.pid, *children]:
-        os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # gone already
+            os.kill(pid, signal.SIGKILL)
     worker.wait()
     stack.workers.remove(worker)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -157,7 +158,8 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
         what="task started",
     )
     for pid in pool_children(worker.pid):
-        os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # gone already
+            os.kill(pid, signal.SIGKILL)
 
     # Then the batch is redelivered and every product ends up checked exactly once in history
     def all_checked() -> bool:
