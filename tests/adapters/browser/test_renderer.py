@@ -183,7 +183,14 @@ def test_a_browser_killed_under_the_worker_is_replaced(site: Site) -> None:
                 # one may be gone already: killing the browser's main process takes its children
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-            await asyncio.sleep(0.5)
+            # as a worker would meet it: after Playwright has seen the browser go (a page that
+            # starts before that fails with a network error and is checked again later)
+            browser = renderer._browser
+            assert browser is not None
+            for _ in range(100):
+                if not browser.is_connected():
+                    break
+                await asyncio.sleep(0.1)
             return await renderer.fetch_many([site.base + "/fetched"])
         finally:
             await renderer.close()
